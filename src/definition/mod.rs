@@ -1,0 +1,267 @@
+//! The questionnaire: the typed model of one edition of the survey, loaded
+//! from a definition file in `surveys/` and trusted by the rest of the code.
+
+mod load;
+mod members;
+
+pub use load::{DefinitionError, load_dir, load_file};
+pub use members::{Member, MemberStatus, load_members};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Whole numbers above this are refused: no count of complaints, fines or
+/// requests comes near it, and it keeps every number exact in an `f64`.
+pub const NUMBER_MAX: u64 = 1_000_000_000_000;
+/// The default length limit of a short text, in characters.
+pub const SHORT_TEXT_MAX: usize = 500;
+/// The default length limit of a long text, in characters.
+pub const LONG_TEXT_MAX: usize = 10_000;
+/// What a number cell holds when the respondent said the figure is unknown.
+pub const UNKNOWN: &str = "unknown";
+/// The separator between option codes in the one cell of a multi.
+pub const MULTI_SEPARATOR: char = ';';
+
+/// One edition of the survey, as loaded from its definition file.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub id: String,
+    pub title: String,
+    pub year: i32,
+    pub reference_period: String,
+    pub introduction: String,
+    /// Answers are accepted from 00:00 UTC on this day...
+    pub opens: NaiveDate,
+    /// ...until 23:59:59 UTC on this day.
+    pub closes: NaiveDate,
+    pub previous: Option<String>,
+    pub members: Vec<Member>,
+    pub sections: Vec<Section>,
+    columns: Vec<Column>,
+}
+
+/// A section of the questionnaire: a heading and its questions.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<Question>,
+}
+
+/// One question, with what kind of answer it takes.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub required: bool,
+    pub shown_if: Option<Condition>,
+    pub kind: Kind,
+    /// The range of this question's cells in [`Survey::columns`].
+    pub cells: std::ops::Range<usize>,
+}
+
+/// An option of a list: a stable code and the label people read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    /// "Other – please specify": a free-text box goes with it.
+    pub specify: bool,
+    /// "None": it cannot be picked together with another option.
+    pub exclusive: bool,
+}
+
+/// What may be entered as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub min: u64,
+    pub max: u64,
+    /// "Unknown" may be answered explicitly, distinct from 0 and from no answer.
+    pub unknown: bool,
+}
+
+/// A special form a text must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    Plain,
+    Email,
+}
+
+/// One labelled box of a text question that asks several things (a contact).
+#[derive(Debug, Clone)]
+pub struct TextPart {
+    pub code: String,
+    pub label: String,
+    pub required: bool,
+    pub format: TextFormat,
+}
+
+/// The kind of answer a question takes, with what the form and the checks need.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Single {
+        options: Vec<Choice>,
+        select: bool,
+    },
+    Multi {
+        options: Vec<Choice>,
+    },
+    /// Yes / No, or Yes / No / Don't know: a single choice over fixed options.
+    YesNo {
+        options: Vec<Choice>,
+    },
+    Number {
+        bounds: Bounds,
+        unit: Option<String>,
+    },
+    NumberPerYear {
+        years: Vec<i32>,
+        bounds: Bounds,
+    },
+    Text {
+        long: bool,
+        max_length: usize,
+        format: TextFormat,
+        /// Empty for a one-box text.
+        parts: Vec<TextPart>,
+    },
+    Scale {
+        min: u8,
+        max: u8,
+        min_label: Option<String>,
+        max_label: Option<String>,
+    },
+    MatrixChoice {
+        rows: Vec<Choice>,
+        rows_picked_in: Option<String>,
+        columns: Vec<Choice>,
+    },
+    MatrixNumber {
+        rows: Vec<Choice>,
+        rows_picked_in: Option<String>,
+        bounds: Bounds,
+    },
+    Rank {
+        of: String,
+        top: usize,
+    },
+}
+
+impl Kind {
+    /// The name of this kind in definition files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Single { .. } => "single",
+            Kind::Multi { .. } => "multi",
+            Kind::YesNo { options } if options.len() == 3 => "yesno_dk",
+            Kind::YesNo { .. } => "yesno",
+            Kind::Number { .. } => "number",
+            Kind::NumberPerYear { .. } => "number_per_year",
+            Kind::Text { .. } => "text",
+            Kind::Scale { .. } => "scale",
+            Kind::MatrixChoice { .. } => "matrix_choice",
+            Kind::MatrixNumber { .. } => "matrix_number",
+            Kind::Rank { .. } => "rank",
+        }
+    }
+
+    /// The options of a single, multi or yes/no question.
+    pub fn options(&self) -> Option<&[Choice]> {
+        match self {
+            Kind::Single { options, .. } | Kind::Multi { options } | Kind::YesNo { options } => {
+                Some(options)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// When a question is shown, in terms of an earlier question's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub question: String,
+    pub test: Test,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test {
+    /// The answer is one of these codes (for a multi: any of them is picked).
+    Is(Vec<String>),
+    /// The question is answered, and with none of these codes.
+    IsNot(Vec<String>),
+    /// The question has any answer.
+    Answered,
+}
+
+/// One stored cell of a response: which question it belongs to and what it holds.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The column header in the CSV files (`A10_2019`).
+    pub name: String,
+    /// Index of the question in [`Survey::questions`] order.
+    pub question: usize,
+    pub cell: Cell,
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// The answer of a one-column question (a code, codes, a number, a text).
+    Whole,
+    /// The free text of a "please specify" option.
+    Specify { option: String },
+    /// One part of a text that asks several things.
+    Part { part: String },
+    /// One year of a number per year.
+    Year { year: i32 },
+    /// One row of a matrix.
+    Row { row: String },
+    /// One place (1-based) of a ranking.
+    Place { place: usize },
+}
+
+impl Survey {
+    /// Every question, in questionnaire order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+
+    /// The question with this id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+
+    /// The answer columns of the CSV files, in questionnaire order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The index of the column with this name.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The member with this code, if it is on this edition's list.
+    pub fn member(&self, code: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.code == code)
+    }
+
+    /// When answers start to be accepted.
+    pub fn opens_at(&self) -> DateTime<Utc> {
+        self.opens.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+    }
+
+    /// The last second at which answers are accepted.
+    pub fn closes_at(&self) -> DateTime<Utc> {
+        self.closes
+            .and_hms_opt(23, 59, 59)
+            .unwrap_or_default()
+            .and_utc()
+    }
+
+    /// Whether the dates in the definition accept answers at `now`.
+    pub fn open_at(&self, now: DateTime<Utc>) -> bool {
+        self.opens_at() <= now && now <= self.closes_at()
+    }
+}

@@ -1,0 +1,11 @@
+//! spam-survey: the APT's yearly survey of its members on spam.
+//!
+//! The data's way through the system, one module each:
+//! [`definition`] (the questionnaire) → [`answers`] (a form post checked
+//! into a response) → [`store`] (append-only CSV files) → [`web`] (the
+//! member's form and the secretariat's workspace).
+
+pub mod answers;
+pub mod definition;
+pub mod store;
+pub mod web;

@@ -1,0 +1,150 @@
+//! Storage: the data directory and everything in it, behind one type.
+//! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
+
+mod invitations;
+mod responses;
+
+pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
+pub use responses::{FIXED_HEADER, MemberState, ResponseLog, Revision, Status, encode_row};
+
+use crate::answers::Cells;
+use crate::definition::Survey;
+use rand::TryRngCore;
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What can go wrong with the data directory.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{path}: {message}", path = .0.display(), message = .1)]
+    Corrupt(PathBuf, String),
+    #[error("the answers could not be written to disk: {0}")]
+    NotSaved(String),
+    #[error("the writer thread has stopped")]
+    WriterGone,
+    #[error("another spam-survey server is already using the data directory {}", .0.display())]
+    InUse(PathBuf),
+    #[error("there is no edition `{0}`")]
+    NoSuchSurvey(String),
+}
+
+/// fsync a directory, so that a file created or renamed in it survives a crash.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// The data directory: every edition's responses, the invitations, the
+/// server's secret key.
+pub struct Store {
+    pub dir: PathBuf,
+    pub surveys: BTreeMap<String, Arc<Survey>>,
+    logs: BTreeMap<String, ResponseLog>,
+    pub invitations: Invitations,
+    secret: [u8; 32],
+    _lock: Option<File>,
+}
+
+impl Store {
+    /// Opens the data directory for a server: creates what is missing, loads
+    /// every edition's responses, and holds a lock so that no second server
+    /// writes to the same files.
+    pub fn open(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock"))?;
+        if lock.try_lock().is_err() {
+            return Err(StoreError::InUse(dir.to_path_buf()));
+        }
+        let mut store = Store::open_unlocked(dir, surveys)?;
+        store._lock = Some(lock);
+        Ok(store)
+    }
+
+    /// Opens the data directory without the server's lock, for a command
+    /// that only issues invitations (safe beside a running server).
+    pub fn open_for_invitations(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let secret = secret_key(dir)?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            surveys: surveys.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect(),
+            logs: BTreeMap::new(),
+            invitations: Invitations::open(dir)?,
+            secret,
+            _lock: None,
+        })
+    }
+
+    fn open_unlocked(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
+        let mut store = Store::open_for_invitations(dir, surveys)?;
+        for (id, survey) in &store.surveys {
+            let edition_dir = dir.join(id);
+            std::fs::create_dir_all(&edition_dir)?;
+            let log = ResponseLog::open(survey, &edition_dir.join("responses.csv"))?;
+            store.logs.insert(id.clone(), log);
+        }
+        Ok(store)
+    }
+
+    pub fn survey(&self, id: &str) -> Result<&Arc<Survey>, StoreError> {
+        self.surveys.get(id).ok_or_else(|| StoreError::NoSuchSurvey(id.to_string()))
+    }
+
+    fn log(&self, survey: &str) -> Result<&ResponseLog, StoreError> {
+        self.logs.get(survey).ok_or_else(|| StoreError::NoSuchSurvey(survey.to_string()))
+    }
+
+    /// Stores a save of a member's answers; returns once it is on disk.
+    pub async fn save(&self, survey: &str, member: &str, status: Status, cells: Cells) -> Result<Arc<Revision>, StoreError> {
+        self.log(survey)?.save(member, status, cells).await
+    }
+
+    /// What is stored of a member's response to an edition.
+    pub fn member(&self, survey: &str, member: &str) -> Result<MemberState, StoreError> {
+        Ok(self.log(survey)?.member(member))
+    }
+
+    /// The responses file of an edition.
+    pub fn responses_path(&self, survey: &str) -> Result<&Path, StoreError> {
+        Ok(&self.log(survey)?.path)
+    }
+
+    /// A key only this data directory knows, for signing (form tokens, cookies).
+    pub fn secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+}
+
+/// Reads the server's secret key, making it on first use.
+fn secret_key(dir: &Path) -> Result<[u8; 32], StoreError> {
+    let path = dir.join("secret.key");
+    let mut key = [0u8; 32];
+    match File::open(&path) {
+        Ok(mut f) => {
+            let mut text = String::new();
+            f.read_to_string(&mut text)?;
+            let bytes = hex::decode(text.trim()).map_err(|_| StoreError::Corrupt(path.clone(), "not a hex key".into()))?;
+            if bytes.len() != 32 {
+                return Err(StoreError::Corrupt(path, "the key is not 32 bytes".into()));
+            }
+            key.copy_from_slice(&bytes);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            rand::rngs::OsRng.try_fill_bytes(&mut key).map_err(|e| StoreError::NotSaved(e.to_string()))?;
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts.open(&path)?;
+            f.write_all(hex::encode(key).as_bytes())?;
+            f.sync_all()?;
+            sync_dir(dir)?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(key)
+}

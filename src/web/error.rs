@@ -1,0 +1,80 @@
+//! The one error type of the web layer: each case maps to its status and
+//! renders the same error page; causes of 5xx are logged, never shown.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Also what a wrong or revoked link gets: the page says nothing of
+    /// whether the member or the edition exists.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the form is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("a form must be sent as application/x-www-form-urlencoded")]
+    UnsupportedMedia,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AppError::Internal(format!("store: {e}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, message, hint) = match self {
+            AppError::NotFound => (
+                "Page not found",
+                "There is no page at this address. If you followed an invitation link, it may have been mistyped, or replaced by a newer one.".to_string(),
+                Some("Ask the APT secretariat for a new link if you need one."),
+            ),
+            AppError::BadRequest(m) => ("The request could not be understood", format!("Nothing was stored: {m}."), Some("Go back, reload the form and try again.")),
+            AppError::TooLarge(_) => ("The form is too large", format!("Nothing was stored: {self}."), Some("Shorten the longest answers and try again.")),
+            AppError::UnsupportedMedia => ("The request could not be understood", format!("Nothing was stored: {self}."), None),
+            AppError::Forbidden(m) => ("Not allowed", m.clone(), None),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))
+            }
+        };
+        let page = ErrorPage { title, message: &message, hint };
+        let body = page.render().unwrap_or_else(|_| message.clone());
+        HttpResponse::build(self.status_code())
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}

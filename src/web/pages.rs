@@ -1,0 +1,63 @@
+//! Pages that belong to no one: the home page, assets, health, 404.
+
+use super::{AppError, AppState};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::Utc;
+
+pub struct SurveyLine {
+    pub title: String,
+    pub open: bool,
+    pub closes: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    surveys: Vec<SurveyLine>,
+}
+
+pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let surveys = state
+        .store
+        .surveys
+        .values()
+        .rev()
+        .map(|s| SurveyLine {
+            title: s.title.clone(),
+            open: s.open_at(now),
+            closes: s.closes.to_string(),
+        })
+        .collect();
+    Ok(html(Home { surveys }.render()?))
+}
+
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+const STYLE: &str = include_str!("../../templates/assets/style.css");
+
+pub async fn asset(file: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (body, kind) = match file.as_str() {
+        "style.css" => (STYLE, "text/css; charset=utf-8"),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(kind)
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(body))
+}
+
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// An HTML page with status 200.
+pub fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}

@@ -1,0 +1,308 @@
+//! The form as the page shows it: each question's controls, with what was
+//! typed or stored filled in and its errors beside it. No HTML here; the
+//! template lays these out.
+
+use crate::answers::{Prefill, Problems, UNKNOWN_SUFFIX};
+use crate::definition::{Bounds, Cell, Choice, Kind, Question, Survey, Test, TextFormat};
+
+/// One section of the form.
+pub struct SectionForm {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionForm>,
+}
+
+/// One question with its controls.
+pub struct QuestionForm {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub required: bool,
+    /// "Answer if you chose “Yes” in A9."
+    pub condition: Option<String>,
+    pub errors: Vec<String>,
+    pub widget: Widget,
+}
+
+impl QuestionForm {
+    /// The id of the element that describes the question (help, condition, errors).
+    pub fn describedby(&self) -> String {
+        let mut ids = Vec::new();
+        if self.help.is_some() {
+            ids.push(format!("help-{}", self.id));
+        }
+        if self.condition.is_some() {
+            ids.push(format!("cond-{}", self.id));
+        }
+        if !self.errors.is_empty() {
+            ids.push(format!("err-{}", self.id));
+        }
+        ids.join(" ")
+    }
+}
+
+/// An option of a radio group, a checkbox list or a select.
+pub struct Opt {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+    /// The "please specify" box that goes with it.
+    pub specify: Option<TextField>,
+}
+
+/// A text box.
+pub struct TextField {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    pub long: bool,
+    pub max_length: usize,
+    pub email: bool,
+}
+
+/// A number box, with its "Unknown" box where that is an answer.
+pub struct NumberField {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    pub unknown: Option<bool>,
+    pub unknown_name: String,
+}
+
+/// A row of a matrix of choices.
+pub struct MatrixRow {
+    pub label: String,
+    pub name: String,
+    pub cells: Vec<Opt>,
+}
+
+/// The controls of a question, by kind.
+pub enum Widget {
+    Radios { name: String, options: Vec<Opt> },
+    Select { name: String, options: Vec<Opt> },
+    Checkboxes { name: String, options: Vec<Opt> },
+    Text { field: TextField },
+    Parts { fields: Vec<TextField> },
+    Numbers { fields: Vec<NumberField>, one: bool },
+    Scale { name: String, options: Vec<Opt>, min_label: String, max_label: String },
+    Matrix { columns: Vec<String>, rows: Vec<MatrixRow>, note: Option<String> },
+    Rank { places: Vec<Select>, note: String },
+}
+
+/// One drop-down of a ranking.
+pub struct Select {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub options: Vec<Opt>,
+}
+
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+}
+
+fn opts(name: &str, choices: &[Choice], prefill: &Prefill, specify_of: Option<&str>) -> Vec<Opt> {
+    choices
+        .iter()
+        .map(|c| Opt {
+            id: format!("f-{}-{}", slug(name), slug(&c.code)),
+            value: c.code.clone(),
+            label: c.label.clone(),
+            checked: prefill.has(name, &c.code),
+            specify: match specify_of {
+                Some(qid) if c.specify => {
+                    let n = format!("{qid}_{}_text", c.code);
+                    Some(TextField {
+                        id: format!("f-{}", slug(&n)),
+                        value: prefill.value(&n).to_string(),
+                        label: format!("{}: please specify", c.label),
+                        name: n,
+                        long: false,
+                        max_length: crate::definition::SHORT_TEXT_MAX,
+                        email: false,
+                    })
+                }
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+fn number(name: &str, label: String, bounds: &Bounds, prefill: &Prefill) -> NumberField {
+    let unknown_name = format!("{name}{UNKNOWN_SUFFIX}");
+    NumberField {
+        id: format!("f-{}", slug(name)),
+        label,
+        value: prefill.value(name).to_string(),
+        unknown: bounds.unknown.then(|| !prefill.value(&unknown_name).is_empty()),
+        unknown_name,
+        name: name.to_string(),
+    }
+}
+
+fn label_of<'a>(survey: &'a Survey, qid: &str, code: &'a str) -> &'a str {
+    survey
+        .question(qid)
+        .and_then(|q| q.kind.options())
+        .and_then(|o| o.iter().find(|c| c.code == code))
+        .map(|c| c.label.as_str())
+        .unwrap_or(code)
+}
+
+fn quoted_list(survey: &Survey, qid: &str, codes: &[String]) -> String {
+    let labels: Vec<String> = codes.iter().map(|c| format!("“{}”", label_of(survey, qid, c))).collect();
+    match labels.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The sentence that says when a question applies.
+pub fn condition_text(survey: &Survey, q: &Question) -> Option<String> {
+    let c = q.shown_if.as_ref()?;
+    Some(match &c.test {
+        Test::Is(codes) => format!("Answer if you chose {} in {}.", quoted_list(survey, &c.question, codes), c.question),
+        Test::IsNot(codes) => format!("Answer if you answered {} with anything but {}.", c.question, quoted_list(survey, &c.question, codes)),
+        Test::Answered => format!("Answer if you answered {}.", c.question),
+    })
+}
+
+/// Every section of the form, filled from `prefill`, with `problems` beside their questions.
+pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<SectionForm> {
+    survey
+        .sections
+        .iter()
+        .map(|s| SectionForm {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            intro: s.intro.clone(),
+            questions: s
+                .questions
+                .iter()
+                .map(|q| QuestionForm {
+                    id: q.id.clone(),
+                    text: q.text.clone(),
+                    help: q.help.clone(),
+                    required: q.required,
+                    condition: condition_text(survey, q),
+                    errors: problems.for_question(&q.id).into_iter().map(str::to_string).collect(),
+                    widget: widget(survey, q, prefill),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
+    let name = q.id.clone();
+    let columns = &survey.columns()[q.cells.clone()];
+    match &q.kind {
+        Kind::Single { options, select } => {
+            let mut options = opts(&name, options, prefill, Some(&q.id));
+            if *select {
+                options.insert(0, Opt { id: String::new(), value: String::new(), label: "— choose —".into(), checked: prefill.value(&name).is_empty(), specify: None });
+                Widget::Select { name, options }
+            } else {
+                Widget::Radios { name, options }
+            }
+        }
+        Kind::YesNo { options } => Widget::Radios { options: opts(&name, options, prefill, None), name },
+        Kind::Multi { options } => Widget::Checkboxes { options: opts(&name, options, prefill, Some(&q.id)), name },
+        Kind::Scale { min, max, min_label, max_label } => {
+            let choices: Vec<Choice> = (*min..=*max)
+                .map(|n| Choice { code: n.to_string(), label: n.to_string(), specify: false, exclusive: false })
+                .collect();
+            Widget::Scale {
+                options: opts(&name, &choices, prefill, None),
+                name,
+                min_label: min_label.clone().unwrap_or_else(|| min.to_string()),
+                max_label: max_label.clone().unwrap_or_else(|| max.to_string()),
+            }
+        }
+        Kind::Text { long, max_length, format, parts } => {
+            let field = |name: &str, label: &str, format: TextFormat| TextField {
+                id: format!("f-{}", slug(name)),
+                name: name.to_string(),
+                label: label.to_string(),
+                value: prefill.value(name).to_string(),
+                long: *long,
+                max_length: *max_length,
+                email: format == TextFormat::Email,
+            };
+            if parts.is_empty() {
+                Widget::Text { field: field(&name, &q.text, *format) }
+            } else {
+                let fields = parts
+                    .iter()
+                    .zip(columns)
+                    .map(|(p, c)| {
+                        let label = if p.required { format!("{} (required)", p.label) } else { p.label.clone() };
+                        field(&c.name, &label, p.format)
+                    })
+                    .collect();
+                Widget::Parts { fields }
+            }
+        }
+        Kind::Number { bounds, unit } => {
+            let label = match unit {
+                Some(u) => format!("Number ({u})"),
+                None => "Number".into(),
+            };
+            Widget::Numbers { fields: vec![number(&name, label, bounds, prefill)], one: true }
+        }
+        Kind::NumberPerYear { bounds, .. } | Kind::MatrixNumber { bounds, .. } => {
+            let rows: &[Choice] = match &q.kind {
+                Kind::MatrixNumber { rows, .. } => rows,
+                _ => &[],
+            };
+            let fields = columns
+                .iter()
+                .map(|c| {
+                    let label = match &c.cell {
+                        Cell::Year { year } => year.to_string(),
+                        Cell::Row { row } => rows.iter().find(|r| &r.code == row).map(|r| r.label.clone()).unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    number(&c.name, label, bounds, prefill)
+                })
+                .collect();
+            Widget::Numbers { fields, one: false }
+        }
+        Kind::MatrixChoice { rows, rows_picked_in, columns: choices } => Widget::Matrix {
+            columns: choices.iter().map(|c| c.label.clone()).collect(),
+            rows: rows
+                .iter()
+                .zip(columns)
+                .map(|(r, c)| MatrixRow { label: r.label.clone(), name: c.name.clone(), cells: opts(&c.name, choices, prefill, None) })
+                .collect(),
+            note: rows_picked_in.as_ref().map(|src| format!("Answer only for the rows you picked in {src}; other rows are not stored.")),
+        },
+        Kind::Rank { of, .. } => {
+            let choices = survey.question(of).and_then(|r| r.kind.options()).unwrap_or_default();
+            let places = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let mut options = opts(&c.name, choices, prefill, None);
+                    options.insert(0, Opt { id: String::new(), value: String::new(), label: "— none —".into(), checked: prefill.value(&c.name).is_empty(), specify: None });
+                    Select { id: format!("f-{}", slug(&c.name)), name: c.name.clone(), label: ordinal(i + 1), options }
+                })
+                .collect();
+            Widget::Rank { places, note: format!("Choose among the options you picked in {of}, most important first.") }
+        }
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    match n {
+        1 => "1st".into(),
+        2 => "2nd".into(),
+        3 => "3rd".into(),
+        n => format!("{n}th"),
+    }
+}
