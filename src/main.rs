@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spam-survey", version, about = "The APT's yearly survey of its members on spam")]
+#[command(
+    name = "spam-survey",
+    version,
+    about = "The APT's yearly survey of its members on spam"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,7 +61,11 @@ enum Command {
         #[arg(long)]
         revoke: bool,
         /// The address people reach the server at.
-        #[arg(long, env = "SPAM_SURVEY_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "SPAM_SURVEY_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         base_url: String,
         #[command(flatten)]
         dirs: Dirs,
@@ -66,14 +74,26 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { addr, base_url, dirs } => serve(&addr, base_url, &dirs),
+        Command::Serve {
+            addr,
+            base_url,
+            dirs,
+        } => serve(&addr, base_url, &dirs),
         Command::Check { files } => check(&files),
-        Command::Invite { survey, member, revoke, base_url, dirs } => invite(&survey, &member, revoke, &base_url, &dirs),
+        Command::Invite {
+            survey,
+            member,
+            revoke,
+            base_url,
+            dirs,
+        } => invite(&survey, &member, revoke, &base_url, &dirs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -87,7 +107,10 @@ fn main() -> ExitCode {
 fn load_surveys(dir: &Path) -> Result<Vec<definition::Survey>, String> {
     definition::load_dir(dir).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        format!("the questionnaire definitions are broken:\n{}", lines.join("\n"))
+        format!(
+            "the questionnaire definitions are broken:\n{}",
+            lines.join("\n")
+        )
     })
 }
 
@@ -101,13 +124,26 @@ fn serve(addr: &str, base_url: Option<String>, dirs: &Dirs) -> Result<(), String
     println!("spam-survey is listening on http://{local}");
     println!("data directory: {}", dirs.data.display());
     for s in store.surveys.values() {
-        let state = if s.open_at(now) { format!("open until {}", s.closes) } else { "closed".to_string() };
+        let state = if s.open_at(now) {
+            format!("open until {}", s.closes)
+        } else {
+            "closed".to_string()
+        };
         println!("  {} ({} members): {state}", s.id, s.members.len());
     }
-    let example = store.surveys.values().rev().find(|s| s.open_at(now)).or(store.surveys.values().last());
+    let example = store
+        .surveys
+        .values()
+        .rev()
+        .find(|s| s.open_at(now))
+        .or(store.surveys.values().last());
     if let Some(s) = example {
         println!("To invite a member, in another terminal:");
-        println!("  cargo run --release -- invite --survey {} --member KR --data {}", s.id, dirs.data.display());
+        println!(
+            "  cargo run --release -- invite --survey {} --member KR --data {}",
+            s.id,
+            dirs.data.display()
+        );
     }
     let state = actix_web::web::Data::new(AppState { store, base_url });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -132,7 +168,14 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     let mut failed = 0;
     for f in &files {
         match definition::load_file(f) {
-            Ok(s) => println!("{}: ok ({}, {} questions, {} answer columns, {} members)", f.display(), s.id, s.questions().count(), s.columns().len(), s.members.len()),
+            Ok(s) => println!(
+                "{}: ok ({}, {} questions, {} answer columns, {} members)",
+                f.display(),
+                s.id,
+                s.questions().count(),
+                s.columns().len(),
+                s.members.len()
+            ),
             Err(errors) => {
                 failed += 1;
                 for e in errors {
@@ -142,27 +185,57 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
         }
     }
     if failed > 0 {
-        return Err(format!("{failed} of {} definition(s) have errors", files.len()));
+        return Err(format!(
+            "{failed} of {} definition(s) have errors",
+            files.len()
+        ));
     }
     Ok(())
 }
 
-fn invite(survey: &str, member: &str, revoke: bool, base_url: &str, dirs: &Dirs) -> Result<(), String> {
+fn invite(
+    survey: &str,
+    member: &str,
+    revoke: bool,
+    base_url: &str,
+    dirs: &Dirs,
+) -> Result<(), String> {
     let surveys = load_surveys(&dirs.surveys)?;
     let store = Store::open_for_invitations(&dirs.data, surveys).map_err(|e| e.to_string())?;
-    let s = store.survey(survey).map_err(|e| format!("{e} (the editions are: {})", store.surveys.keys().cloned().collect::<Vec<_>>().join(", ")))?;
+    let s = store.survey(survey).map_err(|e| {
+        format!(
+            "{e} (the editions are: {})",
+            store.surveys.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    })?;
     let member = member.to_ascii_uppercase();
     let m = s.member(&member).ok_or_else(|| format!("`{member}` is not a member of {survey}: use a two-letter code from the member list, such as KR"))?;
     if revoke {
-        if store.invitations.revoke(survey, &m.code).map_err(|e| e.to_string())? {
-            eprintln!("The link of {} ({}) for {survey} is revoked.", m.name, m.code);
+        if store
+            .invitations
+            .revoke(survey, &m.code)
+            .map_err(|e| e.to_string())?
+        {
+            eprintln!(
+                "The link of {} ({}) for {survey} is revoked.",
+                m.name, m.code
+            );
         } else {
-            eprintln!("{} ({}) has no link in force for {survey}: nothing to revoke.", m.name, m.code);
+            eprintln!(
+                "{} ({}) has no link in force for {survey}: nothing to revoke.",
+                m.name, m.code
+            );
         }
         return Ok(());
     }
-    let token = store.invitations.issue(survey, &m.code).map_err(|e| e.to_string())?;
-    eprintln!("Invitation for {} ({}) to {survey}; any earlier link of theirs no longer works:", m.name, m.code);
+    let token = store
+        .invitations
+        .issue(survey, &m.code)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "Invitation for {} ({}) to {survey}; any earlier link of theirs no longer works:",
+        m.name, m.code
+    );
     println!("{}/r/{token}", base_url.trim_end_matches('/'));
     Ok(())
 }

@@ -41,7 +41,9 @@ impl Prefill {
 
     /// Whether a field carries this value (a ticked box, a chosen radio).
     pub fn has(&self, field: &str, value: &str) -> bool {
-        self.0.get(field).is_some_and(|v| v.iter().any(|x| x == value))
+        self.0
+            .get(field)
+            .is_some_and(|v| v.iter().any(|x| x == value))
     }
 
     /// What a form post typed, kept as it came.
@@ -138,7 +140,11 @@ pub fn split_codes(cell: &str) -> Vec<String> {
 /// Checks a form post against the questionnaire and returns the cells to
 /// store. Structural nonsense is [`Malformed`]; a person's mistakes are
 /// [`Checked::problems`], with a message for each question concerned.
-pub fn process(survey: &Survey, fields: &[(String, String)], mode: Mode) -> Result<Checked, Malformed> {
+pub fn process(
+    survey: &Survey,
+    fields: &[(String, String)],
+    mode: Mode,
+) -> Result<Checked, Malformed> {
     let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
     for (k, v) in fields {
         by_name.entry(k.as_str()).or_default().push(v.as_str());
@@ -155,11 +161,17 @@ pub fn process(survey: &Survey, fields: &[(String, String)], mode: Mode) -> Resu
             names
         })
         .collect();
-    let mut unknown_fields: Vec<&str> = by_name.keys().copied().filter(|k| !known.contains(*k)).collect();
+    let mut unknown_fields: Vec<&str> = by_name
+        .keys()
+        .copied()
+        .filter(|k| !known.contains(*k))
+        .collect();
     unknown_fields.sort_unstable();
     if let Some(first) = unknown_fields.first() {
         let shown: String = first.chars().take(60).collect();
-        return Err(Malformed(format!("the form has a field `{shown}` that this questionnaire does not ask")));
+        return Err(Malformed(format!(
+            "the form has a field `{shown}` that this questionnaire does not ask"
+        )));
     }
 
     let mut cells: Cells = vec![String::new(); survey.columns().len()];
@@ -180,7 +192,11 @@ pub fn process(survey: &Survey, fields: &[(String, String)], mode: Mode) -> Resu
 
 /// Whether a question has the answer a required question needs.
 fn is_answered(survey: &Survey, q: &Question, cells: &Cells) -> bool {
-    let own = || q.cells.clone().map(|i| (&survey.columns()[i].cell, cells[i].as_str()));
+    let own = || {
+        q.cells
+            .clone()
+            .map(|i| (&survey.columns()[i].cell, cells[i].as_str()))
+    };
     match &q.kind {
         Kind::Text { parts, .. } if !parts.is_empty() => parts
             .iter()
@@ -212,7 +228,9 @@ fn one<'a>(by_name: &HashMap<&str, Vec<&'a str>>, name: &str) -> Result<&'a str,
     match by_name.get(name).map(Vec::as_slice) {
         None | Some([]) => Ok(""),
         Some([v]) => Ok(v),
-        Some(_) => Err(Malformed(format!("the field `{name}` is sent more than once"))),
+        Some(_) => Err(Malformed(format!(
+            "the field `{name}` is sent more than once"
+        ))),
     }
 }
 
@@ -225,7 +243,13 @@ fn code_in<'a>(options: &'a [Choice], value: &str, name: &str) -> Result<&'a Cho
 }
 
 /// Reads one question's fields into its cells: format checks only.
-fn read_question(survey: &Survey, q: &Question, by_name: &HashMap<&str, Vec<&str>>, cells: &mut Cells, problems: &mut Problems) -> Result<(), Malformed> {
+fn read_question(
+    survey: &Survey,
+    q: &Question,
+    by_name: &HashMap<&str, Vec<&str>>,
+    cells: &mut Cells,
+    problems: &mut Problems,
+) -> Result<(), Malformed> {
     for i in q.cells.clone() {
         let col = &survey.columns()[i];
         let name = col.name.as_str();
@@ -236,7 +260,10 @@ fn read_question(survey: &Survey, q: &Question, by_name: &HashMap<&str, Vec<&str
                 for code in &picked {
                     code_in(options, code, &q.id)?;
                     if !seen.insert(*code) {
-                        return Err(Malformed(format!("option `{code}` of {} is sent twice", q.id)));
+                        return Err(Malformed(format!(
+                            "option `{code}` of {} is sent twice",
+                            q.id
+                        )));
                     }
                 }
                 // Stored in the questionnaire's order, whatever the post's.
@@ -257,7 +284,10 @@ fn read_question(survey: &Survey, q: &Question, by_name: &HashMap<&str, Vec<&str
             (Kind::Scale { min, max, .. }, Cell::Whole) => {
                 let v = one(by_name, name)?;
                 if !v.is_empty() && !v.parse::<u8>().is_ok_and(|n| (*min..=*max).contains(&n)) {
-                    return Err(Malformed(format!("{} takes a number from {min} to {max}", q.id)));
+                    return Err(Malformed(format!(
+                        "{} takes a number from {min} to {max}",
+                        q.id
+                    )));
                 }
                 v.to_string()
             }
@@ -271,12 +301,20 @@ fn read_question(survey: &Survey, q: &Question, by_name: &HashMap<&str, Vec<&str
             (Kind::Rank { of, .. }, Cell::Place { .. }) => {
                 let v = one(by_name, name)?;
                 if !v.is_empty() {
-                    let options = survey.question(of).and_then(|r| r.kind.options()).unwrap_or_default();
+                    let options = survey
+                        .question(of)
+                        .and_then(|r| r.kind.options())
+                        .unwrap_or_default();
                     code_in(options, v, &q.id)?;
                 }
                 v.to_string()
             }
-            (Kind::Number { bounds, .. } | Kind::NumberPerYear { bounds, .. } | Kind::MatrixNumber { bounds, .. }, _) => {
+            (
+                Kind::Number { bounds, .. }
+                | Kind::NumberPerYear { bounds, .. }
+                | Kind::MatrixNumber { bounds, .. },
+                _,
+            ) => {
                 let typed = one(by_name, name)?;
                 let unknown = !one(by_name, &format!("{name}{UNKNOWN_SUFFIX}"))?.is_empty();
                 match read_number(typed, unknown, bounds) {
@@ -299,7 +337,13 @@ fn read_question(survey: &Survey, q: &Question, by_name: &HashMap<&str, Vec<&str
                 let v = one(by_name, name)?;
                 let len = v.chars().count();
                 if len > crate::definition::SHORT_TEXT_MAX {
-                    problems.add(q, format!("The text for “{option}” is {len} characters long; the limit is {}.", crate::definition::SHORT_TEXT_MAX));
+                    problems.add(
+                        q,
+                        format!(
+                            "The text for “{option}” is {len} characters long; the limit is {}.",
+                            crate::definition::SHORT_TEXT_MAX
+                        ),
+                    );
                 }
                 v.to_string()
             }
@@ -335,13 +379,27 @@ fn read_number(typed: &str, unknown: bool, bounds: &Bounds) -> Result<String, St
         return Ok(String::new());
     }
     // People write 12,000 or 12 000; a decimal point or a sign is refused.
-    let digits: String = t.chars().filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_')).collect();
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
+        .collect();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("“{}” is not a whole number. Write digits only, such as 1200{}.", t.chars().take(40).collect::<String>(), if bounds.unknown { ", or tick “Unknown”" } else { "" }));
+        return Err(format!(
+            "“{}” is not a whole number. Write digits only, such as 1200{}.",
+            t.chars().take(40).collect::<String>(),
+            if bounds.unknown {
+                ", or tick “Unknown”"
+            } else {
+                ""
+            }
+        ));
     }
     match digits.parse::<u64>() {
         Ok(n) if n >= bounds.min && n <= bounds.max => Ok(n.to_string()),
-        _ => Err(format!("The number must be between {} and {}.", bounds.min, bounds.max)),
+        _ => Err(format!(
+            "The number must be between {} and {}.",
+            bounds.min, bounds.max
+        )),
     }
 }
 
@@ -356,12 +414,19 @@ pub fn apply_conditions(survey: &Survey, cells: &mut Cells) -> Vec<bool> {
             None => true,
             Some(c) => {
                 let target = by_id.get(c.question.as_str()).copied();
-                let answer = target.map(|t| &cells[t.cells.start]).cloned().unwrap_or_default();
+                let answer = target
+                    .map(|t| &cells[t.cells.start])
+                    .cloned()
+                    .unwrap_or_default();
                 let codes = split_codes(&answer);
                 match &c.test {
-                    Test::Answered => target.is_some_and(|t| t.cells.clone().any(|i| !cells[i].is_empty())),
+                    Test::Answered => {
+                        target.is_some_and(|t| t.cells.clone().any(|i| !cells[i].is_empty()))
+                    }
                     Test::Is(list) => codes.iter().any(|c| list.contains(c)),
-                    Test::IsNot(list) => !codes.is_empty() && !codes.iter().any(|c| list.contains(c)),
+                    Test::IsNot(list) => {
+                        !codes.is_empty() && !codes.iter().any(|c| list.contains(c))
+                    }
                 }
             }
         };
@@ -369,13 +434,24 @@ pub fn apply_conditions(survey: &Survey, cells: &mut Cells) -> Vec<bool> {
             for i in q.cells.clone() {
                 cells[i].clear();
             }
-        } else if let Kind::MatrixChoice { rows_picked_in: Some(src), .. } | Kind::MatrixNumber { rows_picked_in: Some(src), .. } = &q.kind {
-            let picked = by_id.get(src.as_str()).map(|s| split_codes(&cells[s.cells.start])).unwrap_or_default();
+        } else if let Kind::MatrixChoice {
+            rows_picked_in: Some(src),
+            ..
+        }
+        | Kind::MatrixNumber {
+            rows_picked_in: Some(src),
+            ..
+        } = &q.kind
+        {
+            let picked = by_id
+                .get(src.as_str())
+                .map(|s| split_codes(&cells[s.cells.start]))
+                .unwrap_or_default();
             for i in q.cells.clone() {
-                if let Cell::Row { row } = &survey.columns()[i].cell {
-                    if !picked.contains(row) {
-                        cells[i].clear();
-                    }
+                if let Cell::Row { row } = &survey.columns()[i].cell
+                    && !picked.contains(row)
+                {
+                    cells[i].clear();
                 }
             }
         }
@@ -401,7 +477,11 @@ pub fn looks_like_email(s: &str) -> bool {
 
 /// The rules a submission must pass beyond the format of each answer.
 fn check_complete(survey: &Survey, q: &Question, cells: &Cells, problems: &mut Problems) {
-    let own: Vec<(&Cell, &str)> = q.cells.clone().map(|i| (&survey.columns()[i].cell, cells[i].as_str())).collect();
+    let own: Vec<(&Cell, &str)> = q
+        .cells
+        .clone()
+        .map(|i| (&survey.columns()[i].cell, cells[i].as_str()))
+        .collect();
     let answered = own.iter().any(|(_, v)| !v.trim().is_empty());
     match &q.kind {
         Kind::Text { parts, format, .. } => {
@@ -418,16 +498,27 @@ fn check_complete(survey: &Survey, q: &Question, cells: &Cells, problems: &mut P
                         problems.add(q, format!("{}: this is required.", p.label));
                     }
                 } else if p.format == TextFormat::Email && !looks_like_email(v) {
-                    problems.add(q, format!("{}: write an e-mail address such as name@example.org.", p.label));
+                    problems.add(
+                        q,
+                        format!(
+                            "{}: write an e-mail address such as name@example.org.",
+                            p.label
+                        ),
+                    );
                 }
             }
             return;
         }
         Kind::MatrixChoice { rows_picked_in, .. } | Kind::MatrixNumber { rows_picked_in, .. } => {
             if q.required {
-                let picked = rows_picked_in.as_ref().and_then(|s| survey.question(s)).map(|s| split_codes(&cells[s.cells.start]));
+                let picked = rows_picked_in
+                    .as_ref()
+                    .and_then(|s| survey.question(s))
+                    .map(|s| split_codes(&cells[s.cells.start]));
                 let missing = own.iter().any(|(cell, v)| {
-                    let Cell::Row { row } = cell else { return false };
+                    let Cell::Row { row } = cell else {
+                        return false;
+                    };
                     v.is_empty() && picked.as_ref().is_none_or(|p| p.contains(row))
                 });
                 if missing {
@@ -438,20 +529,32 @@ fn check_complete(survey: &Survey, q: &Question, cells: &Cells, problems: &mut P
         }
         Kind::NumberPerYear { .. } => {
             if q.required && own.iter().any(|(_, v)| v.is_empty()) {
-                problems.add(q, "Give a number or “Unknown” for every year: this question is required.");
+                problems.add(
+                    q,
+                    "Give a number or “Unknown” for every year: this question is required.",
+                );
             }
             return;
         }
         Kind::Rank { of, .. } => {
-            let picked = survey.question(of).map(|s| split_codes(&cells[s.cells.start])).unwrap_or_default();
+            let picked = survey
+                .question(of)
+                .map(|s| split_codes(&cells[s.cells.start]))
+                .unwrap_or_default();
             let places: Vec<&str> = own.iter().map(|(_, v)| *v).collect();
             if q.required && !answered {
                 problems.add(q, "This question is required.");
             }
-            if let Some(gap) = places.iter().position(|v| v.is_empty()) {
-                if places[gap..].iter().any(|v| !v.is_empty()) {
-                    problems.add(q, format!("Fill the places in order: place {} is empty but a later one is not.", gap + 1));
-                }
+            if let Some(gap) = places.iter().position(|v| v.is_empty())
+                && places[gap..].iter().any(|v| !v.is_empty())
+            {
+                problems.add(
+                    q,
+                    format!(
+                        "Fill the places in order: place {} is empty but a later one is not.",
+                        gap + 1
+                    ),
+                );
             }
             let mut seen = HashSet::new();
             for v in places.iter().filter(|v| !v.is_empty()) {
@@ -460,7 +563,10 @@ fn check_complete(survey: &Survey, q: &Question, cells: &Cells, problems: &mut P
                     break;
                 }
             }
-            if places.iter().any(|v| !v.is_empty() && !picked.iter().any(|p| p == v)) {
+            if places
+                .iter()
+                .any(|v| !v.is_empty() && !picked.iter().any(|p| p == v))
+            {
                 problems.add(q, format!("Rank only options that you picked in {of}."));
             }
             return;
@@ -472,17 +578,29 @@ fn check_complete(survey: &Survey, q: &Question, cells: &Cells, problems: &mut P
     }
     if let Kind::Multi { options } = &q.kind {
         let picked = split_codes(own[0].1);
-        if let Some(none) = options.iter().find(|o| o.exclusive && picked.contains(&o.code)) {
-            if picked.len() > 1 {
-                problems.add(q, format!("“{}” cannot be chosen together with other options.", none.label));
-            }
+        if let Some(none) = options
+            .iter()
+            .find(|o| o.exclusive && picked.contains(&o.code))
+            && picked.len() > 1
+        {
+            problems.add(
+                q,
+                format!(
+                    "“{}” cannot be chosen together with other options.",
+                    none.label
+                ),
+            );
         }
     }
     if let Some(options) = q.kind.options() {
         let chosen = split_codes(own[0].1);
         for (cell, v) in &own {
             if let Cell::Specify { option } = cell {
-                let label = options.iter().find(|o| &o.code == option).map(|o| o.label.as_str()).unwrap_or(option);
+                let label = options
+                    .iter()
+                    .find(|o| &o.code == option)
+                    .map(|o| o.label.as_str())
+                    .unwrap_or(option);
                 let picked = chosen.contains(option);
                 if !v.trim().is_empty() && !picked {
                     problems.add(q, format!("You wrote a text for “{label}”: choose “{label}” too, or clear the text."));

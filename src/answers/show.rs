@@ -71,12 +71,16 @@ pub fn describe(survey: &Survey, cells: &Cells) -> Vec<SectionView> {
                         let options = k.options().unwrap_or_default();
                         format!("{} (specified): {v}", label(options, option))
                     }
-                    (Kind::Scale { min, max, .. }, _) => format!("{v} (on a scale of {min} to {max})"),
+                    (Kind::Scale { min, max, .. }, _) => {
+                        format!("{v} (on a scale of {min} to {max})")
+                    }
                     (Kind::Number { unit, .. }, _) => match unit {
                         Some(u) if *v != UNKNOWN => format!("{v} {u}"),
                         _ => number(v),
                     },
-                    (Kind::NumberPerYear { .. }, Cell::Year { year }) => format!("{year}: {}", number(v)),
+                    (Kind::NumberPerYear { .. }, Cell::Year { year }) => {
+                        format!("{year}: {}", number(v))
+                    }
                     (Kind::MatrixNumber { rows, .. }, Cell::Row { row }) => {
                         format!("{}: {}", label(rows, row), number(v))
                     }
@@ -84,11 +88,18 @@ pub fn describe(survey: &Survey, cells: &Cells) -> Vec<SectionView> {
                         format!("{}: {}", label(rows, row), label(columns, v))
                     }
                     (Kind::Rank { of, .. }, Cell::Place { place }) => {
-                        let options = survey.question(of).and_then(|r| r.kind.options()).unwrap_or_default();
+                        let options = survey
+                            .question(of)
+                            .and_then(|r| r.kind.options())
+                            .unwrap_or_default();
                         format!("{place}. {}", label(options, v))
                     }
                     (Kind::Text { parts, .. }, Cell::Part { part }) => {
-                        let l = parts.iter().find(|p| &p.code == part).map(|p| p.label.as_str()).unwrap_or(part);
+                        let l = parts
+                            .iter()
+                            .find(|p| &p.code == part)
+                            .map(|p| p.label.as_str())
+                            .unwrap_or(part);
                         format!("{l}: {v}")
                     }
                     _ => v.to_string(),

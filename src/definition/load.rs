@@ -77,6 +77,7 @@ pub fn load_file(path: &Path) -> Result<Survey, Vec<DefinitionError>> {
         file: path.to_path_buf(),
         src: String::new(),
         errors: Vec::new(),
+        lists: BTreeMap::new(),
     };
     match std::fs::read_to_string(path) {
         Ok(s) => cx.src = s,
@@ -248,6 +249,8 @@ struct Checker {
     file: PathBuf,
     src: String,
     errors: Vec<DefinitionError>,
+    /// The shared option lists of the file being checked.
+    lists: BTreeMap<String, Vec<RawChoice>>,
 }
 
 fn is_code(s: &str) -> bool {
@@ -302,13 +305,24 @@ impl Checker {
                 date
             }
             _ => {
-                self.fail(line, None, format!("`{key}` must be a date such as 2022-03-01, without a time"));
+                self.fail(
+                    line,
+                    None,
+                    format!("`{key}` must be a date such as 2022-03-01, without a time"),
+                );
                 None
             }
         }
     }
 
-    fn choices(&mut self, line: usize, q: &str, what: &str, raw: &[RawChoice], allow_exclusive: bool) -> Vec<Choice> {
+    fn choices(
+        &mut self,
+        line: usize,
+        q: &str,
+        what: &str,
+        raw: &[RawChoice],
+        allow_exclusive: bool,
+    ) -> Vec<Choice> {
         if raw.is_empty() {
             self.fail(Some(line), Some(q), format!("the {what} list is empty"));
         }
@@ -316,16 +330,38 @@ impl Checker {
         let mut out = Vec::new();
         for c in raw {
             if !is_code(&c.code) {
-                self.fail(Some(line), Some(q), format!("{what} code `{}` must be lower-case letters, digits and _", c.code));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!(
+                        "{what} code `{}` must be lower-case letters, digits and _",
+                        c.code
+                    ),
+                );
             }
             if !seen.insert(c.code.clone()) {
-                self.fail(Some(line), Some(q), format!("{what} code `{}` appears twice", c.code));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!("{what} code `{}` appears twice", c.code),
+                );
             }
             if c.label.trim().is_empty() {
-                self.fail(Some(line), Some(q), format!("{what} `{}` has an empty label", c.code));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!("{what} `{}` has an empty label", c.code),
+                );
             }
             if c.exclusive && !allow_exclusive {
-                self.fail(Some(line), Some(q), format!("`exclusive` on `{}` only applies to an option of a multi", c.code));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!(
+                        "`exclusive` on `{}` only applies to an option of a multi",
+                        c.code
+                    ),
+                );
             }
             out.push(Choice {
                 code: c.code.clone(),
@@ -338,22 +374,42 @@ impl Checker {
     }
 
     /// The options given inline or by the name of a shared list.
-    fn list(&mut self, line: usize, q: &str, what: &str, inline: &Option<Vec<RawChoice>>, from: &Option<String>, lists: &BTreeMap<String, Vec<RawChoice>>, allow_exclusive: bool) -> Vec<Choice> {
+    fn list(
+        &mut self,
+        line: usize,
+        q: &str,
+        what: &str,
+        inline: &Option<Vec<RawChoice>>,
+        from: &Option<String>,
+        allow_exclusive: bool,
+    ) -> Vec<Choice> {
         match (inline, from) {
             (Some(_), Some(_)) => {
-                self.fail(Some(line), Some(q), format!("give the {what} inline or from a list, not both"));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!("give the {what} inline or from a list, not both"),
+                );
                 Vec::new()
             }
             (Some(raw), None) => self.choices(line, q, what, raw, allow_exclusive),
-            (None, Some(name)) => match lists.get(name) {
-                Some(raw) => self.choices(line, q, what, raw, allow_exclusive),
+            (None, Some(name)) => match self.lists.get(name).cloned() {
+                Some(raw) => self.choices(line, q, what, &raw, allow_exclusive),
                 None => {
-                    self.fail(Some(line), Some(q), format!("there is no list `{name}` under [lists]"));
+                    self.fail(
+                        Some(line),
+                        Some(q),
+                        format!("there is no list `{name}` under [lists]"),
+                    );
                     Vec::new()
                 }
             },
             (None, None) => {
-                self.fail(Some(line), Some(q), format!("the {what} list is missing (give `{what}` or `{what}_from`)"));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!("the {what} list is missing (give `{what}` or `{what}_from`)"),
+                );
                 Vec::new()
             }
         }
@@ -363,10 +419,18 @@ impl Checker {
         let min = raw.min.unwrap_or(0);
         let max = raw.max.unwrap_or(NUMBER_MAX as i64);
         if min < 0 {
-            self.fail(Some(line), Some(q), "`min` cannot be negative: answers are counts".into());
+            self.fail(
+                Some(line),
+                Some(q),
+                "`min` cannot be negative: answers are counts".into(),
+            );
         }
         if max < min || max as u64 > NUMBER_MAX {
-            self.fail(Some(line), Some(q), format!("`max` must be between `min` and {NUMBER_MAX}"));
+            self.fail(
+                Some(line),
+                Some(q),
+                format!("`max` must be between `min` and {NUMBER_MAX}"),
+            );
         }
         Bounds {
             min: min.max(0) as u64,
@@ -380,32 +444,49 @@ impl Checker {
             None => TextFormat::Plain,
             Some("email") => TextFormat::Email,
             Some(other) => {
-                self.fail(Some(line), Some(q), format!("unknown text format `{other}` (the one there is: email)"));
+                self.fail(
+                    Some(line),
+                    Some(q),
+                    format!("unknown text format `{other}` (the one there is: email)"),
+                );
                 TextFormat::Plain
             }
         }
     }
 
     fn check(&mut self, raw: RawSurvey) -> Option<Survey> {
+        self.lists = raw.lists.clone();
         let id_line = self.line_of(raw.id.span().start);
         let id = raw.id.into_inner();
         if !is_survey_id(&id) {
-            self.fail(Some(id_line), None, format!("edition id `{id}` must be lower-case letters, digits and '-'"));
+            self.fail(
+                Some(id_line),
+                None,
+                format!("edition id `{id}` must be lower-case letters, digits and '-'"),
+            );
         }
-        let stem = self.file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = self
+            .file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem != id {
             self.fail(Some(id_line), None, format!("the file is named `{stem}` but its id is `{id}`: name the file after the edition"));
         }
         let opens = self.date(&raw.opens, "opens");
         let closes = self.date(&raw.closes, "closes");
-        if let (Some(o), Some(c)) = (opens, closes) {
-            if c < o {
-                let line = Some(self.line_of(raw.closes.span().start));
-                self.fail(line, None, "`closes` is before `opens`".into());
-            }
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c < o
+        {
+            let line = Some(self.line_of(raw.closes.span().start));
+            self.fail(line, None, "`closes` is before `opens`".into());
         }
         let members_line = self.line_of(raw.members.span().start);
-        let members_path = self.file.parent().unwrap_or(Path::new(".")).join(raw.members.get_ref());
+        let members_path = self
+            .file
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(raw.members.get_ref());
         let members = match load_members(&members_path) {
             Ok(m) => m,
             Err(e) => {
@@ -424,21 +505,37 @@ impl Checker {
             let s_line = self.line_of(rs.id.span().start);
             let s_id = rs.id.into_inner();
             if !seen_sections.insert(s_id.clone()) {
-                self.fail(Some(s_line), None, format!("section id `{s_id}` appears twice"));
+                self.fail(
+                    Some(s_line),
+                    None,
+                    format!("section id `{s_id}` appears twice"),
+                );
             }
             if rs.questions.is_empty() {
-                self.fail(Some(s_line), None, format!("section `{s_id}` has no questions"));
+                self.fail(
+                    Some(s_line),
+                    None,
+                    format!("section `{s_id}` has no questions"),
+                );
             }
             let mut questions = Vec::new();
             for rq in rs.questions {
                 let line = self.line_of(rq.id.span().start);
                 let qid = rq.id.get_ref().clone();
-                if let Some(q) = self.question(&rq, line, &raw.lists, &earlier) {
+                if let Some(q) = self.question(&rq, line, &earlier) {
                     if earlier.contains_key(&qid) {
-                        self.fail(Some(line), Some(&qid), "this question id appears twice".into());
+                        self.fail(
+                            Some(line),
+                            Some(&qid),
+                            "this question id appears twice".into(),
+                        );
                     }
                     if !is_question_id(&qid) {
-                        self.fail(Some(line), Some(&qid), "a question id is letters and digits, starting with a letter".into());
+                        self.fail(
+                            Some(line),
+                            Some(&qid),
+                            "a question id is letters and digits, starting with a letter".into(),
+                        );
                     }
                     let start = columns.len();
                     for cell in cells_of(&q) {
@@ -466,7 +563,11 @@ impl Checker {
         let mut names = HashSet::new();
         for c in &columns {
             if FIXED_COLUMNS.contains(&c.name.as_str()) || !names.insert(c.name.clone()) {
-                self.fail(None, None, format!("two answer columns would both be named `{}`", c.name));
+                self.fail(
+                    None,
+                    None,
+                    format!("two answer columns would both be named `{}`", c.name),
+                );
             }
         }
         if columns.is_empty() {
@@ -487,7 +588,12 @@ impl Checker {
         })
     }
 
-    fn question(&mut self, rq: &RawQuestion, line: usize, lists: &BTreeMap<String, Vec<RawChoice>>, earlier: &BTreeMap<String, Kind>) -> Option<Question> {
+    fn question(
+        &mut self,
+        rq: &RawQuestion,
+        line: usize,
+        earlier: &BTreeMap<String, Kind>,
+    ) -> Option<Question> {
         let qid = rq.id.get_ref().as_str();
         let Some(allowed) = allowed_keys(&rq.kind) else {
             self.fail(Some(line), Some(qid), format!("unknown type `{}` (single, multi, yesno, yesno_dk, number, number_per_year, text, scale, matrix_choice, matrix_number, rank)", rq.kind));
@@ -495,7 +601,11 @@ impl Checker {
         };
         for key in rq.present_keys() {
             if !allowed.contains(&key) {
-                self.fail(Some(line), Some(qid), format!("`{key}` does not apply to a question of type {}", rq.kind));
+                self.fail(
+                    Some(line),
+                    Some(qid),
+                    format!("`{key}` does not apply to a question of type {}", rq.kind),
+                );
             }
         }
         if rq.text.trim().is_empty() {
@@ -503,11 +613,11 @@ impl Checker {
         }
         let kind = match rq.kind.as_str() {
             "single" => Kind::Single {
-                options: self.list(line, qid, "options", &rq.options, &rq.options_from, lists, false),
+                options: self.list(line, qid, "options", &rq.options, &rq.options_from, false),
                 select: rq.select.unwrap_or(false),
             },
             "multi" => Kind::Multi {
-                options: self.list(line, qid, "options", &rq.options, &rq.options_from, lists, true),
+                options: self.list(line, qid, "options", &rq.options, &rq.options_from, true),
             },
             "yesno" | "yesno_dk" => {
                 let mut options = vec![choice("yes", "Yes"), choice("no", "No")];
@@ -524,7 +634,11 @@ impl Checker {
                 let years = rq.years.clone().unwrap_or_default();
                 let distinct: HashSet<_> = years.iter().collect();
                 if years.is_empty() || distinct.len() != years.len() {
-                    self.fail(Some(line), Some(qid), "`years` must list one or more distinct years".into());
+                    self.fail(
+                        Some(line),
+                        Some(qid),
+                        "`years` must list one or more distinct years".into(),
+                    );
                 }
                 Kind::NumberPerYear {
                     years,
@@ -533,16 +647,26 @@ impl Checker {
             }
             "text" => {
                 let long = rq.long.unwrap_or(false);
-                let max_length = rq.max_length.unwrap_or(if long { LONG_TEXT_MAX } else { SHORT_TEXT_MAX });
+                let max_length =
+                    rq.max_length
+                        .unwrap_or(if long { LONG_TEXT_MAX } else { SHORT_TEXT_MAX });
                 if max_length == 0 || max_length > 100_000 {
-                    self.fail(Some(line), Some(qid), "`max_length` must be between 1 and 100000".into());
+                    self.fail(
+                        Some(line),
+                        Some(qid),
+                        "`max_length` must be between 1 and 100000".into(),
+                    );
                 }
                 let format = self.text_format(line, qid, &rq.format);
                 let mut parts = Vec::new();
                 let mut seen = HashSet::new();
                 for p in rq.parts.iter().flatten() {
                     if !is_code(&p.code) || !seen.insert(p.code.clone()) {
-                        self.fail(Some(line), Some(qid), format!("part code `{}` must be a unique lower-case code", p.code));
+                        self.fail(
+                            Some(line),
+                            Some(qid),
+                            format!("part code `{}` must be a unique lower-case code", p.code),
+                        );
                     }
                     let format = self.text_format(line, qid, &p.format);
                     parts.push(TextPart {
@@ -566,7 +690,12 @@ impl Checker {
                 let min = rq.min.unwrap_or(1);
                 let max = rq.max.unwrap_or(5);
                 if !(0..=10).contains(&min) || !(0..=10).contains(&max) || min >= max {
-                    self.fail(Some(line), Some(qid), "a scale runs from `min` to `max`, both between 0 and 10, min below max".into());
+                    self.fail(
+                        Some(line),
+                        Some(qid),
+                        "a scale runs from `min` to `max`, both between 0 and 10, min below max"
+                            .into(),
+                    );
                 }
                 Kind::Scale {
                     min: min.clamp(0, 10) as u8,
@@ -576,7 +705,7 @@ impl Checker {
                 }
             }
             "matrix_choice" | "matrix_number" => {
-                let rows = self.list(line, qid, "rows", &rq.rows, &rq.rows_from, lists, false);
+                let rows = self.list(line, qid, "rows", &rq.rows, &rq.rows_from, false);
                 if let Some(src) = &rq.rows_picked_in {
                     match earlier.get(src) {
                         Some(Kind::Multi { options }) => {
@@ -586,15 +715,25 @@ impl Checker {
                                 }
                             }
                         }
-                        Some(_) => self.fail(Some(line), Some(qid), format!("`rows_picked_in` names {src}, which is not a multi")),
-                        None => self.fail(Some(line), Some(qid), format!("`rows_picked_in` names {src}, which is not an earlier question")),
+                        Some(_) => self.fail(
+                            Some(line),
+                            Some(qid),
+                            format!("`rows_picked_in` names {src}, which is not a multi"),
+                        ),
+                        None => self.fail(
+                            Some(line),
+                            Some(qid),
+                            format!(
+                                "`rows_picked_in` names {src}, which is not an earlier question"
+                            ),
+                        ),
                     }
                 }
                 if rq.kind == "matrix_choice" {
                     Kind::MatrixChoice {
                         rows,
                         rows_picked_in: rq.rows_picked_in.clone(),
-                        columns: self.list(line, qid, "columns", &rq.columns, &None, lists, false),
+                        columns: self.list(line, qid, "columns", &rq.columns, &None, false),
                     }
                 } else {
                     Kind::MatrixNumber {
@@ -610,23 +749,51 @@ impl Checker {
                 match earlier.get(&of) {
                     Some(Kind::Multi { options }) => {
                         if top == 0 || top > options.len() {
-                            self.fail(Some(line), Some(qid), format!("`top` must be between 1 and the {} options of {of}", options.len()));
+                            self.fail(
+                                Some(line),
+                                Some(qid),
+                                format!(
+                                    "`top` must be between 1 and the {} options of {of}",
+                                    options.len()
+                                ),
+                            );
                         }
                     }
-                    Some(_) => self.fail(Some(line), Some(qid), format!("a rank orders the options of a multi, and {of} is not a multi")),
-                    None if of.is_empty() => self.fail(Some(line), Some(qid), "a rank needs `of`: the multi whose options it orders".into()),
-                    None => self.fail(Some(line), Some(qid), format!("`of` names {of}, which is not an earlier question")),
+                    Some(_) => self.fail(
+                        Some(line),
+                        Some(qid),
+                        format!("a rank orders the options of a multi, and {of} is not a multi"),
+                    ),
+                    None if of.is_empty() => self.fail(
+                        Some(line),
+                        Some(qid),
+                        "a rank needs `of`: the multi whose options it orders".into(),
+                    ),
+                    None => self.fail(
+                        Some(line),
+                        Some(qid),
+                        format!("`of` names {of}, which is not an earlier question"),
+                    ),
                 }
                 Kind::Rank { of, top }
             }
             _ => unreachable!("allowed_keys knows every type"),
         };
-        if let Kind::Text { parts, .. } = &kind {
-            if rq.required && !parts.is_empty() && !parts.iter().any(|p| p.required) {
-                self.fail(Some(line), Some(qid), "a required text with parts needs at least one required part".into());
-            }
+        if let Kind::Text { parts, .. } = &kind
+            && rq.required
+            && !parts.is_empty()
+            && !parts.iter().any(|p| p.required)
+        {
+            self.fail(
+                Some(line),
+                Some(qid),
+                "a required text with parts needs at least one required part".into(),
+            );
         }
-        let shown_if = rq.shown_if.as_ref().and_then(|c| self.condition(line, qid, c, earlier));
+        let shown_if = rq
+            .shown_if
+            .as_ref()
+            .and_then(|c| self.condition(line, qid, c, earlier));
         Some(Question {
             id: qid.to_string(),
             text: rq.text.clone(),
@@ -638,9 +805,22 @@ impl Checker {
         })
     }
 
-    fn condition(&mut self, line: usize, qid: &str, c: &RawCondition, earlier: &BTreeMap<String, Kind>) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        line: usize,
+        qid: &str,
+        c: &RawCondition,
+        earlier: &BTreeMap<String, Kind>,
+    ) -> Option<Condition> {
         let Some(target) = earlier.get(&c.question) else {
-            self.fail(Some(line), Some(qid), format!("`shown_if` names {}, which is not an earlier question", c.question));
+            self.fail(
+                Some(line),
+                Some(qid),
+                format!(
+                    "`shown_if` names {}, which is not an earlier question",
+                    c.question
+                ),
+            );
             return None;
         };
         let test = match (&c.is, &c.is_not, c.answered) {
@@ -648,7 +828,11 @@ impl Checker {
             (None, Some(codes), None) => Test::IsNot(codes.clone()),
             (None, None, Some(true)) => Test::Answered,
             _ => {
-                self.fail(Some(line), Some(qid), "`shown_if` takes exactly one of `is`, `is_not`, `answered = true`".into());
+                self.fail(
+                    Some(line),
+                    Some(qid),
+                    "`shown_if` takes exactly one of `is`, `is_not`, `answered = true`".into(),
+                );
                 return None;
             }
         };
@@ -662,7 +846,14 @@ impl Checker {
             }
             for code in codes {
                 if !options.iter().any(|o| &o.code == code) {
-                    self.fail(Some(line), Some(qid), format!("`shown_if` names option `{code}`, which {} does not have", c.question));
+                    self.fail(
+                        Some(line),
+                        Some(qid),
+                        format!(
+                            "`shown_if` names option `{code}`, which {} does not have",
+                            c.question
+                        ),
+                    );
                 }
             }
         }
@@ -695,12 +886,18 @@ fn cells_of(q: &Question) -> Vec<Cell> {
         Kind::Single { options, .. } | Kind::Multi { options } => specify(options),
         Kind::Text { parts, .. } if !parts.is_empty() => parts
             .iter()
-            .map(|p| Cell::Part { part: p.code.clone() })
+            .map(|p| Cell::Part {
+                part: p.code.clone(),
+            })
             .collect(),
-        Kind::NumberPerYear { years, .. } => years.iter().map(|&year| Cell::Year { year }).collect(),
+        Kind::NumberPerYear { years, .. } => {
+            years.iter().map(|&year| Cell::Year { year }).collect()
+        }
         Kind::MatrixChoice { rows, .. } | Kind::MatrixNumber { rows, .. } => rows
             .iter()
-            .map(|r| Cell::Row { row: r.code.clone() })
+            .map(|r| Cell::Row {
+                row: r.code.clone(),
+            })
             .collect(),
         Kind::Rank { top, .. } => (1..=*top).map(|place| Cell::Place { place }).collect(),
         _ => vec![Cell::Whole],

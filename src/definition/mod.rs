@@ -249,7 +249,10 @@ impl Survey {
 
     /// When answers start to be accepted.
     pub fn opens_at(&self) -> DateTime<Utc> {
-        self.opens.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+        self.opens
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
     }
 
     /// The last second at which answers are accepted.

@@ -49,7 +49,9 @@ pub fn token_hash(token: &str) -> String {
 
 /// Whether a string has the shape of a token (checked before any look-up).
 pub fn looks_like_token(s: &str) -> bool {
-    s.len() == TOKEN_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == TOKEN_LEN
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn new_token() -> Result<String, StoreError> {
@@ -64,12 +66,18 @@ impl Invitations {
     pub fn open(dir: &Path) -> Result<Invitations, StoreError> {
         let path = dir.join("invitations.csv");
         if !path.exists() {
-            let mut f = OpenOptions::new().write(true).create_new(true).open(&path)?;
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
             f.write_all(HEADER.as_bytes())?;
             f.sync_all()?;
             sync_dir(dir)?;
         }
-        let inv = Invitations { path, cache: Mutex::new(Cache::default()) };
+        let inv = Invitations {
+            path,
+            cache: Mutex::new(Cache::default()),
+        };
         drop(inv.refresh()?);
         Ok(inv)
     }
@@ -82,15 +90,24 @@ impl Invitations {
         if cache.stamp == Some(stamp) {
             return Ok(cache);
         }
-        let mut fresh = Cache { stamp: Some(stamp), ..Cache::default() };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(&self.path).map_err(|e| StoreError::Corrupt(self.path.clone(), e.to_string()))?;
+        let mut fresh = Cache {
+            stamp: Some(stamp),
+            ..Cache::default()
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(&self.path)
+            .map_err(|e| StoreError::Corrupt(self.path.clone(), e.to_string()))?;
         for row in reader.records() {
             // A torn last line (a crash mid-append) is a line to skip, not a reason to stop serving.
             let Ok(row) = row else { continue };
             if row.len() != 5 {
                 continue;
             }
-            let holder = Holder { survey: row[1].to_string(), member: row[2].to_string() };
+            let holder = Holder {
+                survey: row[1].to_string(),
+                member: row[2].to_string(),
+            };
             let key = (holder.survey.clone(), holder.member.clone());
             let hash = row[4].to_string();
             match &row[3] {
@@ -124,7 +141,9 @@ impl Invitations {
     /// Whether the member has a link in force for the edition.
     pub fn is_invited(&self, survey: &str, member: &str) -> Result<bool, StoreError> {
         let cache = self.refresh()?;
-        Ok(cache.current.contains_key(&(survey.to_string(), member.to_string())))
+        Ok(cache
+            .current
+            .contains_key(&(survey.to_string(), member.to_string())))
     }
 
     /// Makes a new link for the member, ending any earlier one; returns the token.
@@ -143,10 +162,19 @@ impl Invitations {
         Ok(true)
     }
 
-    fn append(&self, survey: &str, member: &str, action: &str, hash: &str) -> Result<(), StoreError> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    fn append(
+        &self,
+        survey: &str,
+        member: &str,
+        action: &str,
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-        w.write_record([time.as_str(), survey, member, action, hash]).map_err(|e| StoreError::NotSaved(e.to_string()))?;
+        w.write_record([time.as_str(), survey, member, action, hash])
+            .map_err(|e| StoreError::NotSaved(e.to_string()))?;
         let line = w.into_inner().unwrap_or_default();
         // The command line and a running server may both append: the lock keeps lines whole.
         let mut f: File = OpenOptions::new().append(true).open(&self.path)?;

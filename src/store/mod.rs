@@ -55,7 +55,11 @@ impl Store {
     /// writes to the same files.
     pub fn open(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock"))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".lock"))?;
         if lock.try_lock().is_err() {
             return Err(StoreError::InUse(dir.to_path_buf()));
         }
@@ -71,7 +75,10 @@ impl Store {
         let secret = secret_key(dir)?;
         Ok(Store {
             dir: dir.to_path_buf(),
-            surveys: surveys.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect(),
+            surveys: surveys
+                .into_iter()
+                .map(|s| (s.id.clone(), Arc::new(s)))
+                .collect(),
             logs: BTreeMap::new(),
             invitations: Invitations::open(dir)?,
             secret,
@@ -91,15 +98,25 @@ impl Store {
     }
 
     pub fn survey(&self, id: &str) -> Result<&Arc<Survey>, StoreError> {
-        self.surveys.get(id).ok_or_else(|| StoreError::NoSuchSurvey(id.to_string()))
+        self.surveys
+            .get(id)
+            .ok_or_else(|| StoreError::NoSuchSurvey(id.to_string()))
     }
 
     fn log(&self, survey: &str) -> Result<&ResponseLog, StoreError> {
-        self.logs.get(survey).ok_or_else(|| StoreError::NoSuchSurvey(survey.to_string()))
+        self.logs
+            .get(survey)
+            .ok_or_else(|| StoreError::NoSuchSurvey(survey.to_string()))
     }
 
     /// Stores a save of a member's answers; returns once it is on disk.
-    pub async fn save(&self, survey: &str, member: &str, status: Status, cells: Cells) -> Result<Arc<Revision>, StoreError> {
+    pub async fn save(
+        &self,
+        survey: &str,
+        member: &str,
+        status: Status,
+        cells: Cells,
+    ) -> Result<Arc<Revision>, StoreError> {
         self.log(survey)?.save(member, status, cells).await
     }
 
@@ -127,14 +144,17 @@ fn secret_key(dir: &Path) -> Result<[u8; 32], StoreError> {
         Ok(mut f) => {
             let mut text = String::new();
             f.read_to_string(&mut text)?;
-            let bytes = hex::decode(text.trim()).map_err(|_| StoreError::Corrupt(path.clone(), "not a hex key".into()))?;
+            let bytes = hex::decode(text.trim())
+                .map_err(|_| StoreError::Corrupt(path.clone(), "not a hex key".into()))?;
             if bytes.len() != 32 {
                 return Err(StoreError::Corrupt(path, "the key is not 32 bytes".into()));
             }
             key.copy_from_slice(&bytes);
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            rand::rngs::OsRng.try_fill_bytes(&mut key).map_err(|e| StoreError::NotSaved(e.to_string()))?;
+            rand::rngs::OsRng
+                .try_fill_bytes(&mut key)
+                .map_err(|e| StoreError::NotSaved(e.to_string()))?;
             let mut opts = OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]

@@ -95,7 +95,12 @@ pub fn encode_row(rev: &Revision) -> Vec<u8> {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let time = rev.time.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let fixed = [rev.number.to_string(), time, rev.member.clone(), rev.status.as_str().to_string()];
+    let fixed = [
+        rev.number.to_string(),
+        time,
+        rev.member.clone(),
+        rev.status.as_str().to_string(),
+    ];
     // Writing into a Vec cannot fail.
     let _ = w.write_record(fixed.iter().chain(rev.cells.iter()));
     w.into_inner().unwrap_or_default()
@@ -103,21 +108,34 @@ pub fn encode_row(rev: &Revision) -> Vec<u8> {
 
 fn decode_row(record: &csv::ByteRecord, width: usize) -> Result<Revision, String> {
     if record.len() != width {
-        return Err(format!("{} fields where the header has {width}", record.len()));
+        return Err(format!(
+            "{} fields where the header has {width}",
+            record.len()
+        ));
     }
     let text = |i: usize| {
         std::str::from_utf8(&record[i])
             .map(str::to_string)
             .map_err(|_| format!("field {} is not UTF-8", i + 1))
     };
-    let number = text(0)?.parse::<u64>().map_err(|_| "the revision is not a number".to_string())?;
+    let number = text(0)?
+        .parse::<u64>()
+        .map_err(|_| "the revision is not a number".to_string())?;
     let time = DateTime::parse_from_rfc3339(&text(1)?)
         .map_err(|_| "the time is not RFC 3339".to_string())?
         .with_timezone(&Utc);
     let member = text(2)?;
     let status = Status::parse(&text(3)?).ok_or("the status is neither draft nor submitted")?;
-    let cells = (FIXED_HEADER.len()..width).map(text).collect::<Result<Vec<_>, _>>()?;
-    Ok(Revision { number, time, member, status, cells })
+    let cells = (FIXED_HEADER.len()..width)
+        .map(text)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Revision {
+        number,
+        time,
+        member,
+        status,
+        cells,
+    })
 }
 
 impl State {
@@ -187,7 +205,10 @@ impl ResponseLog {
             let end = reader.position().byte();
             let row = decode_row(&record, expected.len()).and_then(|r| {
                 if r.number <= last_number {
-                    Err(format!("revision {} follows revision {last_number}", r.number))
+                    Err(format!(
+                        "revision {} follows revision {last_number}",
+                        r.number
+                    ))
                 } else {
                     Ok(r)
                 }
@@ -207,7 +228,11 @@ impl ResponseLog {
                     torn = Some((start, m));
                     break;
                 }
-                Err(m) => return Err(fail(format!("line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"))),
+                Err(m) => {
+                    return Err(fail(format!(
+                        "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
+                    )));
+                }
             }
         }
         drop(reader);
@@ -227,13 +252,27 @@ impl ResponseLog {
         std::thread::Builder::new()
             .name(format!("writer-{}", survey.id))
             .spawn(move || writer.run(jobs))?;
-        Ok(ResponseLog { path: path.to_path_buf(), state, queue })
+        Ok(ResponseLog {
+            path: path.to_path_buf(),
+            state,
+            queue,
+        })
     }
 
     /// Appends a save and answers once it is on disk.
-    pub async fn save(&self, member: &str, status: Status, cells: Cells) -> Result<Arc<Revision>, StoreError> {
+    pub async fn save(
+        &self,
+        member: &str,
+        status: Status,
+        cells: Cells,
+    ) -> Result<Arc<Revision>, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let job = Job { member: member.to_string(), status, cells, reply };
+        let job = Job {
+            member: member.to_string(),
+            status,
+            cells,
+            reply,
+        };
         self.queue.send(job).map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
@@ -264,13 +303,22 @@ fn ends_cleanly(file: &mut File, start: u64, end: u64) -> std::io::Result<bool> 
 }
 
 /// Copies the torn tail to `<file>.torn-<time>` and cuts it from the file.
-fn set_aside(path: &Path, file: &mut File, start: u64, len: u64, why: &str) -> Result<(), StoreError> {
+fn set_aside(
+    path: &Path,
+    file: &mut File,
+    start: u64,
+    len: u64,
+    why: &str,
+) -> Result<(), StoreError> {
     let mut tail = vec![0; (len - start) as usize];
     file.seek(SeekFrom::Start(start))?;
     file.read_exact(&mut tail)?;
     let stamp = Utc::now().format("%Y%m%dT%H%M%S%.fZ");
     let aside = PathBuf::from(format!("{}.torn-{stamp}", path.display()));
-    let mut out = OpenOptions::new().write(true).create_new(true).open(&aside)?;
+    let mut out = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&aside)?;
     out.write_all(&tail)?;
     out.sync_all()?;
     file.set_len(start)?;
@@ -335,7 +383,11 @@ impl Writer {
                 tracing::error!(error = %e, saves = replies.len(), "saves could not be written; none was acknowledged");
                 // Cut any partial write back so the file stays whole; if even
                 // that fails, the next start sets the tail aside.
-                if let Err(e) = self.file.set_len(self.end).and_then(|_| self.file.sync_all()) {
+                if let Err(e) = self
+                    .file
+                    .set_len(self.end)
+                    .and_then(|_| self.file.sync_all())
+                {
                     tracing::error!(error = %e, "could not cut a failed write back");
                 }
                 for reply in replies {

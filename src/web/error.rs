@@ -71,7 +71,11 @@ impl ResponseError for AppError {
                 ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))
             }
         };
-        let page = ErrorPage { title, message: &message, hint };
+        let page = ErrorPage {
+            title,
+            message: &message,
+            hint,
+        };
         let body = page.render().unwrap_or_else(|_| message.clone());
         HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")

@@ -63,8 +63,16 @@ struct Holder {
 }
 
 fn holder(state: &AppState, token: &str) -> Result<Holder, AppError> {
-    let h = state.store.invitations.holder(token)?.ok_or(AppError::NotFound)?;
-    let survey = state.store.survey(&h.survey).map_err(|_| AppError::NotFound)?.clone();
+    let h = state
+        .store
+        .invitations
+        .holder(token)?
+        .ok_or(AppError::NotFound)?;
+    let survey = state
+        .store
+        .survey(&h.survey)
+        .map_err(|_| AppError::NotFound)?
+        .clone();
     let member = survey.member(&h.member).ok_or(AppError::NotFound)?.clone();
     Ok(Holder { survey, member })
 }
@@ -84,7 +92,10 @@ fn form_scope(token: &str) -> String {
 /// Why the edition takes no answers now, if it does not.
 fn closed_because(survey: &Survey, now: DateTime<Utc>) -> Option<String> {
     if now < survey.opens_at() {
-        Some(format!("This questionnaire opens on {}.", survey.opens.format("%-d %B %Y")))
+        Some(format!(
+            "This questionnaire opens on {}.",
+            survey.opens.format("%-d %B %Y")
+        ))
     } else if now > survey.closes_at() {
         Some(format!("This questionnaire closed on {}.", closes(survey)))
     } else {
@@ -100,7 +111,12 @@ struct FormState {
     failure: Option<(String, String)>,
 }
 
-fn render_form(state: &AppState, token: &str, h: &Holder, f: FormState) -> Result<String, AppError> {
+fn render_form(
+    state: &AppState,
+    token: &str,
+    h: &Holder,
+    f: FormState,
+) -> Result<String, AppError> {
     let survey = &h.survey;
     let summary = f
         .problems
@@ -115,7 +131,12 @@ fn render_form(state: &AppState, token: &str, h: &Holder, f: FormState) -> Resul
         closes: closes(survey),
         token,
         csrf: csrf::token(state.store.secret(), &form_scope(token)),
-        introduction: survey.introduction.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+        introduction: survey
+            .introduction
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect(),
         notice: f.notice,
         failure: f.failure,
         summary,
@@ -133,7 +154,11 @@ fn with_status(status: StatusCode, body: String) -> HttpResponse {
 }
 
 /// GET /r/{token}: the questionnaire, filled with the latest save.
-pub async fn show(state: web::Data<AppState>, token: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let h = holder(&state, &token)?;
     let survey = &h.survey;
     let stored = state.store.member(&survey.id, &h.member.code)?;
@@ -145,18 +170,35 @@ pub async fn show(state: web::Data<AppState>, token: web::Path<String>, req: Htt
             member_name: &h.member.name,
             why,
             status: answers.map(|r| r.status.as_str()),
-            answers: answers.map(|r| answers::describe(survey, &r.cells)).unwrap_or_default(),
+            answers: answers
+                .map(|r| answers::describe(survey, &r.cells))
+                .unwrap_or_default(),
         };
         return Ok(html(page.render()?));
     }
-    let cells = stored.latest.as_ref().map(|r| r.cells.clone()).unwrap_or_else(|| vec![String::new(); survey.columns().len()]);
+    let cells = stored
+        .latest
+        .as_ref()
+        .map(|r| r.cells.clone())
+        .unwrap_or_else(|| vec![String::new(); survey.columns().len()]);
     let just_saved = req.query_string().starts_with("saved=");
     let notice = stored.latest.as_ref().map(|r| match (r.status, just_saved) {
         (Status::Draft, true) => format!("Draft saved at {}. You can close this page and come back to it with the same link.", stamp(r.time)),
         (Status::Draft, false) => format!("Your draft of {} is filled in below. It is not submitted yet.", stamp(r.time)),
         (Status::Submitted, _) => format!("Submitted on {}. You may change your answers and submit again until {}.", stamp(r.time), closes(survey)),
     });
-    let body = render_form(&state, &token, &h, FormState { prefill: Prefill::from_cells(survey, &cells), cells, problems: Problems::default(), notice, failure: None })?;
+    let body = render_form(
+        &state,
+        &token,
+        &h,
+        FormState {
+            prefill: Prefill::from_cells(survey, &cells),
+            cells,
+            problems: Problems::default(),
+            notice,
+            failure: None,
+        },
+    )?;
     Ok(html(body))
 }
 
@@ -166,13 +208,18 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     if !form_type {
         return Err(AppError::UnsupportedMedia);
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("the form did not arrive whole ({e})")))?;
+        let chunk = chunk
+            .map_err(|e| AppError::BadRequest(format!("the form did not arrive whole ({e})")))?;
         if body.len() + chunk.len() > MAX_BODY {
             return Err(AppError::TooLarge(MAX_BODY));
         }
@@ -182,11 +229,18 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u
 }
 
 /// POST /r/{token}: save a draft or submit.
-pub async fn save(state: web::Data<AppState>, token: web::Path<String>, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn save(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
     let h = holder(&state, &token)?;
     let survey = &h.survey;
     if let Some(why) = closed_because(survey, Utc::now()) {
-        return Err(AppError::Forbidden(format!("{why} Answers can no longer be changed; nothing was stored.")));
+        return Err(AppError::Forbidden(format!(
+            "{why} Answers can no longer be changed; nothing was stored."
+        )));
     }
     let body = read_body(&req, payload).await?;
     let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -202,57 +256,117 @@ pub async fn save(state: web::Data<AppState>, token: web::Path<String>, req: Htt
             }
         };
         if slot.replace(v).is_some() {
-            return Err(AppError::BadRequest(format!("the field `{k}` is sent more than once")));
+            return Err(AppError::BadRequest(format!(
+                "the field `{k}` is sent more than once"
+            )));
         }
     }
     let mode = match action.as_deref() {
         Some("draft") => Mode::Draft,
         Some("submit") => Mode::Submit,
-        _ => return Err(AppError::BadRequest("the form must say whether to save a draft or submit".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "the form must say whether to save a draft or submit".into(),
+            ));
+        }
     };
-    let checked = answers::process(survey, &answer_fields, mode).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let checked = answers::process(survey, &answer_fields, mode)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let typed = || Prefill::from_fields(&answer_fields);
-    let csrf_ok = given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
+    let csrf_ok =
+        given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
     if !csrf_ok {
         let failure = Some(("Nothing was saved: this page is out of date".to_string(), "The form's security code did not match (the page may be from before the server was reset). Your answers are kept below: press the button again to save them.".to_string()));
-        let body = render_form(&state, &token, &h, FormState { prefill: typed(), cells: checked.cells, problems: Problems::default(), notice: None, failure })?;
+        let body = render_form(
+            &state,
+            &token,
+            &h,
+            FormState {
+                prefill: typed(),
+                cells: checked.cells,
+                problems: Problems::default(),
+                notice: None,
+                failure,
+            },
+        )?;
         return Ok(with_status(StatusCode::FORBIDDEN, body));
     }
     if !checked.problems.is_empty() {
-        let body = render_form(&state, &token, &h, FormState { prefill: typed(), cells: checked.cells, problems: checked.problems, notice: None, failure: None })?;
+        let body = render_form(
+            &state,
+            &token,
+            &h,
+            FormState {
+                prefill: typed(),
+                cells: checked.cells,
+                problems: checked.problems,
+                notice: None,
+                failure: None,
+            },
+        )?;
         return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
-    let status = if mode == Mode::Submit { Status::Submitted } else { Status::Draft };
-    match state.store.save(&survey.id, &h.member.code, status, checked.cells.clone()).await {
+    let status = if mode == Mode::Submit {
+        Status::Submitted
+    } else {
+        Status::Draft
+    };
+    match state
+        .store
+        .save(&survey.id, &h.member.code, status, checked.cells.clone())
+        .await
+    {
         Ok(rev) => {
             let to = match status {
                 Status::Draft => format!("/r/{}?saved={}#main", token.as_str(), rev.number),
                 Status::Submitted => format!("/r/{}/done", token.as_str()),
             };
-            Ok(HttpResponse::SeeOther().insert_header((LOCATION, to)).finish())
+            Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, to))
+                .finish())
         }
         Err(e) => {
             tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "a save failed");
             let failure = Some(("Your answers could not be saved: please retry".to_string(), "The server could not write them to disk just now. They are kept in this page: press the button again in a moment. If it keeps failing, copy your longest answers somewhere safe and tell the secretariat.".to_string()));
-            let body = render_form(&state, &token, &h, FormState { prefill: typed(), cells: checked.cells, problems: Problems::default(), notice: None, failure })?;
+            let body = render_form(
+                &state,
+                &token,
+                &h,
+                FormState {
+                    prefill: typed(),
+                    cells: checked.cells,
+                    problems: Problems::default(),
+                    notice: None,
+                    failure,
+                },
+            )?;
             Ok(with_status(StatusCode::SERVICE_UNAVAILABLE, body))
         }
     }
 }
 
 /// GET /r/{token}/done: the answers as stored after a submission.
-pub async fn done(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn done(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let h = holder(&state, &token)?;
     let survey = &h.survey;
     let stored = state.store.member(&survey.id, &h.member.code)?;
     let Some(rev) = stored.latest_submitted else {
-        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, format!("/r/{}", token.as_str()))).finish());
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/r/{}", token.as_str())))
+            .finish());
     };
     let page = DonePage {
         survey_title: &survey.title,
         member_name: &h.member.name,
         token: &token,
-        time: rev.time.to_rfc3339_opts(SecondsFormat::Secs, true).replace('T', " ").replace('Z', " UTC"),
+        time: rev
+            .time
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+            .replace('T', " ")
+            .replace('Z', " UTC"),
         revision: rev.number,
         open: closed_because(survey, Utc::now()).is_none(),
         closes: closes(survey),

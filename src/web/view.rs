@@ -82,15 +82,43 @@ pub struct MatrixRow {
 
 /// The controls of a question, by kind.
 pub enum Widget {
-    Radios { name: String, options: Vec<Opt> },
-    Select { name: String, options: Vec<Opt> },
-    Checkboxes { name: String, options: Vec<Opt> },
-    Text { field: TextField },
-    Parts { fields: Vec<TextField> },
-    Numbers { fields: Vec<NumberField>, one: bool },
-    Scale { name: String, options: Vec<Opt>, min_label: String, max_label: String },
-    Matrix { columns: Vec<String>, rows: Vec<MatrixRow>, note: Option<String> },
-    Rank { places: Vec<Select>, note: String },
+    Radios {
+        name: String,
+        options: Vec<Opt>,
+    },
+    Select {
+        name: String,
+        options: Vec<Opt>,
+    },
+    Checkboxes {
+        name: String,
+        options: Vec<Opt>,
+    },
+    Text {
+        field: TextField,
+    },
+    Parts {
+        fields: Vec<TextField>,
+    },
+    Numbers {
+        fields: Vec<NumberField>,
+        one: bool,
+    },
+    Scale {
+        name: String,
+        options: Vec<Opt>,
+        min_label: String,
+        max_label: String,
+    },
+    Matrix {
+        columns: Vec<String>,
+        rows: Vec<MatrixRow>,
+        note: Option<String>,
+    },
+    Rank {
+        places: Vec<Select>,
+        note: String,
+    },
 }
 
 /// One drop-down of a ranking.
@@ -102,7 +130,9 @@ pub struct Select {
 }
 
 fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 fn opts(name: &str, choices: &[Choice], prefill: &Prefill, specify_of: Option<&str>) -> Vec<Opt> {
@@ -138,7 +168,9 @@ fn number(name: &str, label: String, bounds: &Bounds, prefill: &Prefill) -> Numb
         id: format!("f-{}", slug(name)),
         label,
         value: prefill.value(name).to_string(),
-        unknown: bounds.unknown.then(|| !prefill.value(&unknown_name).is_empty()),
+        unknown: bounds
+            .unknown
+            .then(|| !prefill.value(&unknown_name).is_empty()),
         unknown_name,
         name: name.to_string(),
     }
@@ -154,7 +186,10 @@ fn label_of<'a>(survey: &'a Survey, qid: &str, code: &'a str) -> &'a str {
 }
 
 fn quoted_list(survey: &Survey, qid: &str, codes: &[String]) -> String {
-    let labels: Vec<String> = codes.iter().map(|c| format!("“{}”", label_of(survey, qid, c))).collect();
+    let labels: Vec<String> = codes
+        .iter()
+        .map(|c| format!("“{}”", label_of(survey, qid, c)))
+        .collect();
     match labels.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
@@ -166,8 +201,16 @@ fn quoted_list(survey: &Survey, qid: &str, codes: &[String]) -> String {
 pub fn condition_text(survey: &Survey, q: &Question) -> Option<String> {
     let c = q.shown_if.as_ref()?;
     Some(match &c.test {
-        Test::Is(codes) => format!("Answer if you chose {} in {}.", quoted_list(survey, &c.question, codes), c.question),
-        Test::IsNot(codes) => format!("Answer if you answered {} with anything but {}.", c.question, quoted_list(survey, &c.question, codes)),
+        Test::Is(codes) => format!(
+            "Answer if you chose {} in {}.",
+            quoted_list(survey, &c.question, codes),
+            c.question
+        ),
+        Test::IsNot(codes) => format!(
+            "Answer if you answered {} with anything but {}.",
+            c.question,
+            quoted_list(survey, &c.question, codes)
+        ),
         Test::Answered => format!("Answer if you answered {}.", c.question),
     })
 }
@@ -190,7 +233,11 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
                     help: q.help.clone(),
                     required: q.required,
                     condition: condition_text(survey, q),
-                    errors: problems.for_question(&q.id).into_iter().map(str::to_string).collect(),
+                    errors: problems
+                        .for_question(&q.id)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
                     widget: widget(survey, q, prefill),
                 })
                 .collect(),
@@ -205,17 +252,42 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
         Kind::Single { options, select } => {
             let mut options = opts(&name, options, prefill, Some(&q.id));
             if *select {
-                options.insert(0, Opt { id: String::new(), value: String::new(), label: "— choose —".into(), checked: prefill.value(&name).is_empty(), specify: None });
+                options.insert(
+                    0,
+                    Opt {
+                        id: String::new(),
+                        value: String::new(),
+                        label: "— choose —".into(),
+                        checked: prefill.value(&name).is_empty(),
+                        specify: None,
+                    },
+                );
                 Widget::Select { name, options }
             } else {
                 Widget::Radios { name, options }
             }
         }
-        Kind::YesNo { options } => Widget::Radios { options: opts(&name, options, prefill, None), name },
-        Kind::Multi { options } => Widget::Checkboxes { options: opts(&name, options, prefill, Some(&q.id)), name },
-        Kind::Scale { min, max, min_label, max_label } => {
+        Kind::YesNo { options } => Widget::Radios {
+            options: opts(&name, options, prefill, None),
+            name,
+        },
+        Kind::Multi { options } => Widget::Checkboxes {
+            options: opts(&name, options, prefill, Some(&q.id)),
+            name,
+        },
+        Kind::Scale {
+            min,
+            max,
+            min_label,
+            max_label,
+        } => {
             let choices: Vec<Choice> = (*min..=*max)
-                .map(|n| Choice { code: n.to_string(), label: n.to_string(), specify: false, exclusive: false })
+                .map(|n| Choice {
+                    code: n.to_string(),
+                    label: n.to_string(),
+                    specify: false,
+                    exclusive: false,
+                })
                 .collect();
             Widget::Scale {
                 options: opts(&name, &choices, prefill, None),
@@ -224,7 +296,12 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 max_label: max_label.clone().unwrap_or_else(|| max.to_string()),
             }
         }
-        Kind::Text { long, max_length, format, parts } => {
+        Kind::Text {
+            long,
+            max_length,
+            format,
+            parts,
+        } => {
             let field = |name: &str, label: &str, format: TextFormat| TextField {
                 id: format!("f-{}", slug(name)),
                 name: name.to_string(),
@@ -235,13 +312,19 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 email: format == TextFormat::Email,
             };
             if parts.is_empty() {
-                Widget::Text { field: field(&name, &q.text, *format) }
+                Widget::Text {
+                    field: field(&name, &q.text, *format),
+                }
             } else {
                 let fields = parts
                     .iter()
                     .zip(columns)
                     .map(|(p, c)| {
-                        let label = if p.required { format!("{} (required)", p.label) } else { p.label.clone() };
+                        let label = if p.required {
+                            format!("{} (required)", p.label)
+                        } else {
+                            p.label.clone()
+                        };
                         field(&c.name, &label, p.format)
                     })
                     .collect();
@@ -253,7 +336,10 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 Some(u) => format!("Number ({u})"),
                 None => "Number".into(),
             };
-            Widget::Numbers { fields: vec![number(&name, label, bounds, prefill)], one: true }
+            Widget::Numbers {
+                fields: vec![number(&name, label, bounds, prefill)],
+                one: true,
+            }
         }
         Kind::NumberPerYear { bounds, .. } | Kind::MatrixNumber { bounds, .. } => {
             let rows: &[Choice] = match &q.kind {
@@ -265,7 +351,11 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 .map(|c| {
                     let label = match &c.cell {
                         Cell::Year { year } => year.to_string(),
-                        Cell::Row { row } => rows.iter().find(|r| &r.code == row).map(|r| r.label.clone()).unwrap_or_default(),
+                        Cell::Row { row } => rows
+                            .iter()
+                            .find(|r| &r.code == row)
+                            .map(|r| r.label.clone())
+                            .unwrap_or_default(),
                         _ => String::new(),
                     };
                     number(&c.name, label, bounds, prefill)
@@ -273,27 +363,57 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 .collect();
             Widget::Numbers { fields, one: false }
         }
-        Kind::MatrixChoice { rows, rows_picked_in, columns: choices } => Widget::Matrix {
+        Kind::MatrixChoice {
+            rows,
+            rows_picked_in,
+            columns: choices,
+        } => Widget::Matrix {
             columns: choices.iter().map(|c| c.label.clone()).collect(),
             rows: rows
                 .iter()
                 .zip(columns)
-                .map(|(r, c)| MatrixRow { label: r.label.clone(), name: c.name.clone(), cells: opts(&c.name, choices, prefill, None) })
+                .map(|(r, c)| MatrixRow {
+                    label: r.label.clone(),
+                    name: c.name.clone(),
+                    cells: opts(&c.name, choices, prefill, None),
+                })
                 .collect(),
-            note: rows_picked_in.as_ref().map(|src| format!("Answer only for the rows you picked in {src}; other rows are not stored.")),
+            note: rows_picked_in.as_ref().map(|src| {
+                format!("Answer only for the rows you picked in {src}; other rows are not stored.")
+            }),
         },
         Kind::Rank { of, .. } => {
-            let choices = survey.question(of).and_then(|r| r.kind.options()).unwrap_or_default();
+            let choices = survey
+                .question(of)
+                .and_then(|r| r.kind.options())
+                .unwrap_or_default();
             let places = columns
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
                     let mut options = opts(&c.name, choices, prefill, None);
-                    options.insert(0, Opt { id: String::new(), value: String::new(), label: "— none —".into(), checked: prefill.value(&c.name).is_empty(), specify: None });
-                    Select { id: format!("f-{}", slug(&c.name)), name: c.name.clone(), label: ordinal(i + 1), options }
+                    options.insert(
+                        0,
+                        Opt {
+                            id: String::new(),
+                            value: String::new(),
+                            label: "— none —".into(),
+                            checked: prefill.value(&c.name).is_empty(),
+                            specify: None,
+                        },
+                    );
+                    Select {
+                        id: format!("f-{}", slug(&c.name)),
+                        name: c.name.clone(),
+                        label: ordinal(i + 1),
+                        options,
+                    }
                 })
                 .collect();
-            Widget::Rank { places, note: format!("Choose among the options you picked in {of}, most important first.") }
+            Widget::Rank {
+                places,
+                note: format!("Choose among the options you picked in {of}, most important first."),
+            }
         }
     }
 }

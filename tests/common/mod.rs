@@ -1,0 +1,254 @@
+//! The test harness: a real server on port 0 with its own temporary data
+//! directory, and one helper per thing a test does to it.
+#![allow(dead_code)]
+
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use spam_survey::definition;
+use spam_survey::store::Store;
+use spam_survey::web::{self, AppState};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+pub struct TestApp {
+    pub base: String,
+    pub data: tempfile::TempDir,
+    pub surveys: PathBuf,
+    pub client: reqwest::Client,
+}
+
+/// The bundled questionnaire definitions.
+pub fn bundled_surveys() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys")
+}
+
+/// Encodes pairs as a form body.
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, NON_ALPHANUMERIC),
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of the hidden form token in a page.
+pub fn csrf_of(page: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).expect("the page has a form token") + marker.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&bundled_surveys()).await
+    }
+
+    pub async fn spawn_with(surveys: &Path) -> TestApp {
+        let data = tempfile::tempdir().expect("a temporary directory");
+        let app = TestApp {
+            base: String::new(),
+            data,
+            surveys: surveys.to_path_buf(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a client"),
+        };
+        app.start().await
+    }
+
+    /// Starts (or restarts) the server on the same data directory.
+    pub async fn start(mut self) -> TestApp {
+        let defs = definition::load_dir(&self.surveys).expect("the definitions load");
+        let store = Store::open(self.data.path(), defs).expect("the store opens");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("an address").port();
+        self.base = format!("http://127.0.0.1:{port}");
+        let state = actix_web::web::Data::new(AppState {
+            store,
+            base_url: self.base.clone(),
+        });
+        let server = web::run(listener, state).expect("the server starts");
+        tokio::spawn(server);
+        self
+    }
+
+    fn invitations(&self) -> Store {
+        let defs = definition::load_dir(&self.surveys).expect("the definitions load");
+        Store::open_for_invitations(self.data.path(), defs).expect("the data directory opens")
+    }
+
+    /// Issues a link as `spam-survey invite` does, beside the running server.
+    pub fn invite(&self, survey: &str, member: &str) -> String {
+        self.invitations()
+            .invitations
+            .issue(survey, member)
+            .expect("an invitation")
+    }
+
+    pub fn revoke(&self, survey: &str, member: &str) -> bool {
+        self.invitations()
+            .invitations
+            .revoke(survey, member)
+            .expect("a revocation")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.text().await.expect("a body"))
+    }
+
+    /// The member's form page.
+    pub async fn form(&self, token: &str) -> String {
+        let (status, body) = self.get_text(&format!("/r/{token}")).await;
+        assert_eq!(status, 200, "the form opens: {body}");
+        body
+    }
+
+    /// Posts a raw body to a member's form.
+    pub async fn post_raw(&self, token: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(format!("{}/r/{token}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Saves answers as the browser would: with the page's form token and the button pressed.
+    pub async fn save(&self, token: &str, action: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let csrf = csrf_of(&self.form(token).await);
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf), ("action", action)];
+        all.extend_from_slice(fields);
+        let r = self.post_raw(token, encode(&all)).await;
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        let body = r.text().await.expect("a body");
+        (status, location.unwrap_or(body))
+    }
+
+    /// Every row of an edition's responses file, as header → value.
+    pub fn rows(&self, survey: &str) -> Vec<HashMap<String, String>> {
+        let path = self.data.path().join(survey).join("responses.csv");
+        let mut reader = csv::Reader::from_path(path).expect("the responses file");
+        let header: Vec<String> = reader
+            .headers()
+            .expect("a header")
+            .iter()
+            .map(str::to_string)
+            .collect();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("a whole row");
+                header
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A complete, valid submission to the 2022 edition, with awkward text.
+pub fn full_2022() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("P1", "Ministère des Télécoms, \"Spam\" Unit, 総務省"),
+        ("P2", "other"),
+        ("P2_other_text", "Joint task force"),
+        ("P3_name", "Ana María O'Neil"),
+        ("P3_position", "Director, Consumer Affairs"),
+        ("P3_email", "ana@example.org"),
+        ("A1", "4"),
+        ("A2", "email"),
+        ("A2", "sms"),
+        ("A2", "other"),
+        ("A2_other_text", "Push notifications"),
+        ("A3_email", "3"),
+        ("A3_sms", "5"),
+        ("A3_other", "2"),
+        ("A4", "sms"),
+        ("A5", "phishing"),
+        ("A5", "loans"),
+        ("A6_email", "same"),
+        ("A6_sms", "increased"),
+        ("A7", "abroad"),
+        ("A8", "Country X; region Y"),
+        ("A9", "yes"),
+        ("A10_2019", "1,200"),
+        ("A10_2020:unknown", "1"),
+        ("A10_2021", "0"),
+        ("A11_sms", "350"),
+        ("A11_email:unknown", "1"),
+        ("A12", "=SUM(A1:A9)\r\nline two, with a comma"),
+        ("B1", "dedicated_law"),
+        ("B2", "Spam Act 2003 (amended 2021)"),
+        ("B3", "email"),
+        ("B4", "different"),
+        ("B5_email", "opt_in"),
+        ("B5_sms", "opt_out"),
+        ("B6", "sender_id"),
+        ("B7", "yes"),
+        ("B8", "admin_fine"),
+        ("B9", "+1000 USD"),
+        ("B10", "no"),
+        ("B11", "-"),
+        ("B12", "yes"),
+        ("C1", "@Regulator"),
+        ("C2", "regulator"),
+        ("C3", "\ttab-led text"),
+        ("C4", "investigate"),
+        ("C5_2019", "3"),
+        ("C5_2020", "4"),
+        ("C5_2021:unknown", "1"),
+        ("D1", "yes"),
+        ("D2", "web_portal"),
+        ("D3", "sms_firewall"),
+        ("D4", "yes"),
+        ("D5", "1 million"),
+        ("E1", "yes"),
+        ("E2", "elderly"),
+        ("E3", "no"),
+        ("F1", "ucenet"),
+        ("F2", "Two MoUs"),
+        ("F3_sent", "5"),
+        ("F3_received", "7"),
+        ("F4", "language"),
+        ("F5", "maybe"),
+        ("F6", "training"),
+        ("G1", "spoofing"),
+        ("G1", "foreign_spam"),
+        ("G1", "awareness"),
+        ("G2_1", "foreign_spam"),
+        ("G2_2", "spoofing"),
+        ("G2_3", "awareness"),
+        ("G3", "statistics"),
+        ("G4", "<script>alert(1)</script> & \"quotes\""),
+        ("G5", "Emoji 🙂 and ÅÄÖ"),
+    ]
+}
