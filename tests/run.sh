@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README gives it: formatting, lints, then every
+# test. Installs what the tests need when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo is missing; install Rust from https://rustup.rs (rustup installs cargo, rustfmt and clippy)" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null 2>&1; then
+      rustup component add "$component"
+    else
+      echo "error: cargo $component is missing; install it with: rustup component add $component" >&2
+      exit 1
+    fi
+  fi
+done
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+echo "== spam-survey check (the bundled questionnaire definitions)"
+cargo run --quiet -- check
+echo "== cargo test"
+cargo test --all-targets --quiet
