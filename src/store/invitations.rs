@@ -63,9 +63,11 @@ fn new_token() -> Result<String, StoreError> {
 }
 
 impl Invitations {
-    pub fn open(dir: &Path) -> Result<Invitations, StoreError> {
+    /// Opens the invitations file of a data directory; with `create`, makes
+    /// it when it is missing (without, a missing file means no invitations).
+    pub fn open(dir: &Path, create: bool) -> Result<Invitations, StoreError> {
         let path = dir.join("invitations.csv");
-        if !path.exists() {
+        if create && !path.exists() {
             let mut f = OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -85,7 +87,14 @@ impl Invitations {
     /// Re-reads the file if it changed since it was last read.
     fn refresh(&self) -> Result<std::sync::MutexGuard<'_, Cache>, StoreError> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let meta = std::fs::metadata(&self.path)?;
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                *cache = Cache::default();
+                return Ok(cache);
+            }
+            Err(e) => return Err(e.into()),
+        };
         let stamp = (meta.len(), meta.modified()?);
         if cache.stamp == Some(stamp) {
             return Ok(cache);

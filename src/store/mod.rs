@@ -5,7 +5,9 @@ mod invitations;
 mod responses;
 
 pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
-pub use responses::{FIXED_HEADER, MemberState, ResponseLog, Revision, Status, encode_row};
+pub use responses::{
+    FIXED_HEADER, MemberState, ResponseLog, Revision, Scanned, Scanner, Status, encode_row,
+};
 
 use crate::answers::Cells;
 use crate::definition::Survey;
@@ -29,6 +31,8 @@ pub enum StoreError {
     WriterGone,
     #[error("another spam-survey server is already using the data directory {}", .0.display())]
     InUse(PathBuf),
+    #[error("the data directory is open read-only here; answers cannot be saved")]
+    ReadOnly,
     #[error("there is no edition `{0}`")]
     NoSuchSurvey(String),
 }
@@ -80,8 +84,30 @@ impl Store {
                 .map(|s| (s.id.clone(), Arc::new(s)))
                 .collect(),
             logs: BTreeMap::new(),
-            invitations: Invitations::open(dir)?,
+            invitations: Invitations::open(dir, true)?,
             secret,
+            _lock: None,
+        })
+    }
+
+    /// Opens the data directory to read it, beside a running server or
+    /// without one: nothing is created or changed, a missing directory or
+    /// file is an edition without answers.
+    pub fn open_read_only(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
+        let mut logs = BTreeMap::new();
+        for s in &surveys {
+            let log = ResponseLog::open_read_only(s, &dir.join(&s.id).join("responses.csv"))?;
+            logs.insert(s.id.clone(), log);
+        }
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            surveys: surveys
+                .into_iter()
+                .map(|s| (s.id.clone(), Arc::new(s)))
+                .collect(),
+            logs,
+            invitations: Invitations::open(dir, false)?,
+            secret: [0; 32],
             _lock: None,
         })
     }
@@ -123,6 +149,37 @@ impl Store {
     /// What is stored of a member's response to an edition.
     pub fn member(&self, survey: &str, member: &str) -> Result<MemberState, StoreError> {
         Ok(self.log(survey)?.member(member))
+    }
+
+    /// What is stored of every member that saved anything to an edition.
+    pub fn members(
+        &self,
+        survey: &str,
+    ) -> Result<std::collections::HashMap<String, MemberState>, StoreError> {
+        Ok(self.log(survey)?.members())
+    }
+
+    /// The latest submitted response of each member, in the member list's order.
+    pub fn latest_submitted(&self, survey: &str) -> Result<Vec<Arc<Revision>>, StoreError> {
+        let s = self.survey(survey)?;
+        let mut members = self.members(survey)?;
+        Ok(s.members
+            .iter()
+            .filter_map(|m| members.remove(&m.code).and_then(|st| st.latest_submitted))
+            .collect())
+    }
+
+    /// Every revision of an edition in file order, read from disk as it goes
+    /// (memory does not grow with the file); a torn last row is left out.
+    pub fn scan(
+        &self,
+        survey: &str,
+    ) -> Result<Box<dyn Iterator<Item = Result<Revision, StoreError>>>, StoreError> {
+        let s = self.survey(survey)?;
+        match Scanner::open(s, self.responses_path(survey)?)? {
+            Some(scanner) => Ok(Box::new(scanner.revisions())),
+            None => Ok(Box::new(std::iter::empty())),
+        }
     }
 
     /// The responses file of an edition.

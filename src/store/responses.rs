@@ -78,7 +78,8 @@ struct Job {
 pub struct ResponseLog {
     pub path: PathBuf,
     state: Arc<RwLock<State>>,
-    queue: mpsc::Sender<Job>,
+    /// None for a log opened read-only.
+    queue: Option<mpsc::Sender<Job>>,
 }
 
 fn header(survey: &Survey) -> Vec<String> {
@@ -150,97 +151,181 @@ impl State {
     }
 }
 
+/// Reads a responses file row by row without changing it: checks the header
+/// against the questionnaire, and reports a last row that is not whole as
+/// [`Scanned::Torn`] (a crash, or a save being written at this moment).
+pub struct Scanner {
+    reader: csv::Reader<BufReader<std::io::Take<File>>>,
+    check: File,
+    len: u64,
+    width: usize,
+    last_number: u64,
+    record: csv::ByteRecord,
+    path: PathBuf,
+    done: bool,
+}
+
+/// One step of a [`Scanner`].
+#[derive(Debug)]
+pub enum Scanned {
+    /// A whole row, and the byte offset where it ends.
+    Row(Revision, u64),
+    /// The last row is not whole: it starts at this offset.
+    Torn { start: u64, why: String },
+}
+
+impl Scanner {
+    /// Opens `path` for reading; `Ok(None)` when the file does not exist.
+    pub fn open(survey: &Survey, path: &Path) -> Result<Option<Scanner>, StoreError> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let len = file.metadata()?.len();
+        let check = file.try_clone()?;
+        let expected = header(survey);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(1 << 20, file.take(len)));
+        let found: Vec<String> = reader
+            .byte_headers()
+            .map_err(|e| StoreError::Corrupt(path.to_path_buf(), e.to_string()))?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        if found != expected {
+            return Err(StoreError::Corrupt(
+                path.to_path_buf(),
+                format!(
+                    "its header does not match the questionnaire {} (was the definition changed after answers were stored?)",
+                    survey.id
+                ),
+            ));
+        }
+        Ok(Some(Scanner {
+            reader,
+            check,
+            len,
+            width: expected.len(),
+            last_number: 0,
+            record: csv::ByteRecord::new(),
+            path: path.to_path_buf(),
+            done: false,
+        }))
+    }
+
+    /// Where the header ends: the length of a file with no rows.
+    pub fn header_end(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    fn step(&mut self) -> Result<Option<Scanned>, StoreError> {
+        if self.done {
+            return Ok(None);
+        }
+        let start = self.reader.position().byte();
+        let line = self.reader.position().line();
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                return Ok(None);
+            }
+            Ok(true) => {}
+            Err(e) => {
+                self.done = true;
+                return Ok(Some(Scanned::Torn {
+                    start,
+                    why: e.to_string(),
+                }));
+            }
+        }
+        let end = self.reader.position().byte();
+        let last = end >= self.len;
+        let row = decode_row(&self.record, self.width).and_then(|r| {
+            if r.number <= self.last_number {
+                Err(format!(
+                    "revision {} follows revision {}",
+                    r.number, self.last_number
+                ))
+            } else {
+                Ok(r)
+            }
+        });
+        match row {
+            Ok(_) if last && !ends_cleanly(&mut self.check, start, end)? => {
+                self.done = true;
+                Ok(Some(Scanned::Torn {
+                    start,
+                    why: "the last row does not end where a row ends".into(),
+                }))
+            }
+            Ok(r) => {
+                self.last_number = r.number;
+                Ok(Some(Scanned::Row(r, end)))
+            }
+            Err(why) if last => {
+                self.done = true;
+                Ok(Some(Scanned::Torn { start, why }))
+            }
+            Err(m) => Err(StoreError::Corrupt(
+                self.path.clone(),
+                format!(
+                    "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
+                ),
+            )),
+        }
+    }
+
+    /// The whole rows, in file order; a torn last row is left out.
+    pub fn revisions(self) -> impl Iterator<Item = Result<Revision, StoreError>> {
+        let mut scanner = self;
+        std::iter::from_fn(move || {
+            loop {
+                match scanner.step() {
+                    Ok(Some(Scanned::Row(r, _))) => return Some(Ok(r)),
+                    Ok(Some(Scanned::Torn { .. })) => continue,
+                    Ok(None) => return None,
+                    Err(e) => {
+                        scanner.done = true;
+                        return Some(Err(e));
+                    }
+                }
+            }
+        })
+    }
+}
+
+impl Iterator for Scanner {
+    type Item = Result<Scanned, StoreError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step().transpose()
+    }
+}
+
 impl ResponseLog {
     /// Opens (or creates) `path` for `survey`: loads every complete row,
     /// sets a torn last row aside in a file beside it, and starts the writer.
     pub fn open(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
-        let expected = header(survey);
-        let fail = |m: String| StoreError::Corrupt(path.to_path_buf(), m);
         if !path.exists() {
             let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
             let mut w = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
-            w.write_record(&expected).map_err(|e| fail(e.to_string()))?;
+            w.write_record(header(survey))
+                .map_err(|e| StoreError::Corrupt(path.to_path_buf(), e.to_string()))?;
             f.write_all(&w.into_inner().unwrap_or_default())?;
             f.sync_all()?;
             if let Some(dir) = path.parent() {
                 sync_dir(dir)?;
             }
         }
-        let mut state = State::default();
+        let (state, good_end, last_number, torn) = Self::load(survey, path)?;
         let mut file = OpenOptions::new().read(true).write(true).open(path)?;
-        let len = file.metadata()?.len();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 20, file.try_clone()?));
-        let found: Vec<String> = reader
-            .byte_headers()
-            .map_err(|e| fail(e.to_string()))?
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        if found != expected {
-            return Err(fail(format!(
-                "its header does not match the questionnaire {} (was the definition changed after answers were stored?)",
-                survey.id
-            )));
-        }
-        let mut record = csv::ByteRecord::new();
-        let mut good_end = reader.position().byte();
-        let mut last_number = 0;
-        let mut torn: Option<(u64, String)> = None;
-        loop {
-            let start = reader.position().byte();
-            let line = reader.position().line();
-            match reader.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    torn = Some((start, e.to_string()));
-                    break;
-                }
-            }
-            let end = reader.position().byte();
-            let row = decode_row(&record, expected.len()).and_then(|r| {
-                if r.number <= last_number {
-                    Err(format!(
-                        "revision {} follows revision {last_number}",
-                        r.number
-                    ))
-                } else {
-                    Ok(r)
-                }
-            });
-            let unfinished = end == len && !ends_cleanly(&mut file, start, end)?;
-            match row {
-                Ok(_) if unfinished => {
-                    torn = Some((start, "the last row does not end where a row ends".into()));
-                    break;
-                }
-                Ok(r) => {
-                    last_number = r.number;
-                    good_end = end;
-                    state.apply(Arc::new(r));
-                }
-                Err(m) if end == len => {
-                    torn = Some((start, m));
-                    break;
-                }
-                Err(m) => {
-                    return Err(fail(format!(
-                        "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
-                    )));
-                }
-            }
-        }
-        drop(reader);
         if let Some((start, why)) = torn {
-            set_aside(path, &mut file, start, len, &why)?;
-            good_end = start;
+            set_aside(path, &mut file, start, &why)?;
         }
-        debug_assert!(good_end <= len);
         let state = Arc::new(RwLock::new(state));
         let (queue, jobs) = mpsc::channel();
         let writer = Writer {
@@ -255,8 +340,47 @@ impl ResponseLog {
         Ok(ResponseLog {
             path: path.to_path_buf(),
             state,
-            queue,
+            queue: Some(queue),
         })
+    }
+
+    /// Loads `path` for reading only: nothing is created, cut or written,
+    /// and a torn last row is skipped. A missing file is an edition with no answers.
+    pub fn open_read_only(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
+        let (state, _, _, torn) = Self::load(survey, path)?;
+        if let Some((_, why)) = torn {
+            tracing::warn!(file = %path.display(), "the last row is not whole ({why}); it is left out");
+        }
+        Ok(ResponseLog {
+            path: path.to_path_buf(),
+            state: Arc::new(RwLock::new(state)),
+            queue: None,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn load(
+        survey: &Survey,
+        path: &Path,
+    ) -> Result<(State, u64, u64, Option<(u64, String)>), StoreError> {
+        let mut state = State::default();
+        let Some(mut scanner) = Scanner::open(survey, path)? else {
+            return Ok((state, 0, 0, None));
+        };
+        let mut good_end = scanner.header_end();
+        let mut last_number = 0;
+        let mut torn = None;
+        for step in &mut scanner {
+            match step? {
+                Scanned::Row(r, end) => {
+                    last_number = r.number;
+                    good_end = end;
+                    state.apply(Arc::new(r));
+                }
+                Scanned::Torn { start, why } => torn = Some((start, why)),
+            }
+        }
+        Ok((state, good_end, last_number, torn))
     }
 
     /// Appends a save and answers once it is on disk.
@@ -266,6 +390,7 @@ impl ResponseLog {
         status: Status,
         cells: Cells,
     ) -> Result<Arc<Revision>, StoreError> {
+        let queue = self.queue.as_ref().ok_or(StoreError::ReadOnly)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             member: member.to_string(),
@@ -273,13 +398,18 @@ impl ResponseLog {
             cells,
             reply,
         };
-        self.queue.send(job).map_err(|_| StoreError::WriterGone)?;
+        queue.send(job).map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
     /// What is known of one member's saves.
     pub fn member(&self, code: &str) -> MemberState {
         self.read().members.get(code).cloned().unwrap_or_default()
+    }
+
+    /// What is known of every member that saved anything.
+    pub fn members(&self) -> HashMap<String, MemberState> {
+        self.read().members.clone()
     }
 
     /// How many revisions the file holds.
@@ -303,13 +433,8 @@ fn ends_cleanly(file: &mut File, start: u64, end: u64) -> std::io::Result<bool> 
 }
 
 /// Copies the torn tail to `<file>.torn-<time>` and cuts it from the file.
-fn set_aside(
-    path: &Path,
-    file: &mut File,
-    start: u64,
-    len: u64,
-    why: &str,
-) -> Result<(), StoreError> {
+fn set_aside(path: &Path, file: &mut File, start: u64, why: &str) -> Result<(), StoreError> {
+    let len = file.metadata()?.len();
     let mut tail = vec![0; (len - start) as usize];
     file.seek(SeekFrom::Start(start))?;
     file.read_exact(&mut tail)?;
