@@ -3,9 +3,14 @@
 //! The data's way through the system, one module each:
 //! [`definition`] (the questionnaire) → [`answers`] (a form post checked
 //! into a response) → [`store`] (append-only CSV files) → [`web`] (the
-//! member's form and the secretariat's workspace).
+//! member's form and the secretariat's workspace) → [`export`] (CSV
+//! downloads) and [`report`] (the annual report). [`demo`] makes synthetic
+//! answers to try it all with.
 
 pub mod answers;
 pub mod definition;
+pub mod demo;
+pub mod export;
+pub mod report;
 pub mod store;
 pub mod web;

@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 use spam_survey::definition;
+use spam_survey::export::{self as exports, ExportKind, ExportOptions};
+use spam_survey::report::{self as reports, ReportOptions};
 use spam_survey::store::Store;
 use spam_survey::web::{self, AppState};
 use std::net::TcpListener;
@@ -70,6 +72,61 @@ enum Command {
         #[command(flatten)]
         dirs: Dirs,
     },
+    /// Write a CSV download of an edition (safe for spreadsheets unless --raw).
+    Export {
+        /// The edition, such as spam-2022.
+        #[arg(long)]
+        survey: String,
+        /// Which file: responses (latest submitted, one row per member),
+        /// revisions (every save), long (one row per answer cell), codebook.
+        #[arg(long, default_value = "responses", value_parser = ["responses", "revisions", "long", "codebook"])]
+        kind: String,
+        /// Where to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Option labels instead of codes.
+        #[arg(long)]
+        labels: bool,
+        /// Exact values: do not neutralise cells that a spreadsheet would run as formulas.
+        #[arg(long)]
+        raw: bool,
+        /// Start with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Write the annual report of an edition as one HTML file.
+    Report {
+        /// The edition, such as spam-2022.
+        #[arg(long)]
+        survey: String,
+        /// The edition to set beside it (default: the previous one, if any).
+        #[arg(long)]
+        compare: Option<String>,
+        /// Do not compare with any edition.
+        #[arg(long, conflicts_with = "compare")]
+        no_compare: bool,
+        /// Where to write (default: reports/ID.html).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Put the time of generation in the report (then two runs differ).
+        #[arg(long)]
+        stamp: bool,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Fill an edition with synthetic, clearly marked demo answers.
+    Demo {
+        /// The edition, such as spam-2022.
+        #[arg(long)]
+        survey: String,
+        /// Seed of the random answers (the same seed gives the same answers).
+        #[arg(long, default_value_t = 2022)]
+        seed: u64,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,6 +151,30 @@ fn main() -> ExitCode {
             base_url,
             dirs,
         } => invite(&survey, &member, revoke, &base_url, &dirs),
+        Command::Export {
+            survey,
+            kind,
+            out,
+            labels,
+            raw,
+            bom,
+            dirs,
+        } => export(
+            &survey,
+            &kind,
+            out.as_deref(),
+            ExportOptions { labels, raw, bom },
+            &dirs,
+        ),
+        Command::Report {
+            survey,
+            compare,
+            no_compare,
+            out,
+            stamp,
+            dirs,
+        } => report(&survey, compare, no_compare, out, stamp, &dirs),
+        Command::Demo { survey, seed, dirs } => demo(&survey, seed, &dirs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -237,5 +318,109 @@ fn invite(
         m.name, m.code
     );
     println!("{}/r/{token}", base_url.trim_end_matches('/'));
+    Ok(())
+}
+
+fn export(
+    survey: &str,
+    kind: &str,
+    out: Option<&Path>,
+    options: ExportOptions,
+    dirs: &Dirs,
+) -> Result<(), String> {
+    let kind = match kind {
+        "revisions" => ExportKind::Revisions,
+        "long" => ExportKind::Long,
+        "codebook" => ExportKind::Codebook,
+        _ => ExportKind::Responses,
+    };
+    let surveys = load_surveys(&dirs.surveys)?;
+    let store = Store::open_read_only(&dirs.data, surveys).map_err(|e| e.to_string())?;
+    store.survey(survey).map_err(|e| e.to_string())?;
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let rows =
+                exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
+            std::io::Write::flush(&mut w)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("{} rows written to {}", rows, path.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let rows =
+                exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
+            std::io::Write::flush(&mut w).map_err(|e| e.to_string())?;
+            rows
+        }
+    };
+    let _ = rows;
+    Ok(())
+}
+
+fn report(
+    survey: &str,
+    compare: Option<String>,
+    no_compare: bool,
+    out: Option<PathBuf>,
+    stamp: bool,
+    dirs: &Dirs,
+) -> Result<(), String> {
+    let surveys = load_surveys(&dirs.surveys)?;
+    let store = Store::open_read_only(&dirs.data, surveys).map_err(|e| e.to_string())?;
+    store.survey(survey).map_err(|e| e.to_string())?;
+    let compare = match (compare, no_compare) {
+        (_, true) => None,
+        (Some(c), false) => {
+            store.survey(&c).map_err(|e| e.to_string())?;
+            Some(c)
+        }
+        (None, false) => reports::default_compare(&store, survey),
+    };
+    let options = ReportOptions {
+        generated: stamp.then(chrono::Utc::now),
+        progress: true,
+    };
+    let html =
+        reports::build(&store, survey, compare.as_deref(), &options).map_err(|e| e.to_string())?;
+    let out = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{survey}.html")));
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    match compare {
+        Some(c) => eprintln!(
+            "The report of {survey}, beside {c}, is in {}",
+            out.display()
+        ),
+        None => eprintln!("The report of {survey} is in {}", out.display()),
+    }
+    Ok(())
+}
+
+fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
+    let surveys = load_surveys(&dirs.surveys)?;
+    spam_survey::demo::prepare_dir(&dirs.data)?;
+    let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
+    store.survey(survey).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let summary = runtime
+        .block_on(spam_survey::demo::fill(&store, survey, seed))
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "Synthetic demo answers for {survey} in {}: {} submitted, {} drafts only, {} without answers.",
+        dirs.data.display(),
+        summary.submitted,
+        summary.drafts,
+        summary.missing
+    );
+    eprintln!(
+        "See them: cargo run --release -- serve --data {}",
+        dirs.data.display()
+    );
     Ok(())
 }
