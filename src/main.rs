@@ -351,13 +351,10 @@ fn export(
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            let rows =
-                exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
+            exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
             std::io::Write::flush(&mut w).map_err(|e| e.to_string())?;
-            rows
         }
-    };
-    let _ = rows;
+    }
     Ok(())
 }
 
