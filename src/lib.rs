@@ -12,5 +12,6 @@ pub mod definition;
 pub mod demo;
 pub mod export;
 pub mod report;
+pub mod round;
 pub mod store;
 pub mod web;

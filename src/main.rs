@@ -5,7 +5,7 @@ use spam_survey::definition;
 use spam_survey::export::{self as exports, ExportKind, ExportOptions};
 use spam_survey::report::{self as reports, ReportOptions};
 use spam_survey::store::Store;
-use spam_survey::web::{self, AppState};
+use spam_survey::web::{self, AppState, Settings};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +42,14 @@ enum Command {
         /// prints (default: http://ADDR).
         #[arg(long, env = "SPAM_SURVEY_BASE_URL")]
         base_url: Option<String>,
+        /// Mark cookies Secure: set this when people reach the server over
+        /// HTTPS (a TLS proxy in front of it).
+        #[arg(long, env = "SPAM_SURVEY_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Take the client's address from X-Forwarded-For (only behind a
+        /// proxy that sets it), for sign-in throttling.
+        #[arg(long, env = "SPAM_SURVEY_TRUST_PROXY")]
+        trust_proxy: bool,
         #[command(flatten)]
         dirs: Dirs,
     },
@@ -141,8 +149,10 @@ fn main() -> ExitCode {
         Command::Serve {
             addr,
             base_url,
+            secure_cookies,
+            trust_proxy,
             dirs,
-        } => serve(&addr, base_url, &dirs),
+        } => serve(&addr, base_url, secure_cookies, trust_proxy, &dirs),
         Command::Check { files } => check(&files),
         Command::Invite {
             survey,
@@ -195,7 +205,13 @@ fn load_surveys(dir: &Path) -> Result<Vec<definition::Survey>, String> {
     })
 }
 
-fn serve(addr: &str, base_url: Option<String>, dirs: &Dirs) -> Result<(), String> {
+fn serve(
+    addr: &str,
+    base_url: Option<String>,
+    secure_cookies: bool,
+    trust_proxy: bool,
+    dirs: &Dirs,
+) -> Result<(), String> {
     let surveys = load_surveys(&dirs.surveys)?;
     let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -226,7 +242,27 @@ fn serve(addr: &str, base_url: Option<String>, dirs: &Dirs) -> Result<(), String
             dirs.data.display()
         );
     }
-    let state = actix_web::web::Data::new(AppState { store, base_url });
+    let settings = Settings {
+        base_url,
+        admin_password: std::env::var("SPAM_SURVEY_ADMIN_PASSWORD").ok(),
+        secure_cookies,
+        trust_proxy,
+    };
+    let (state, generated) = AppState::new(store, settings).map_err(|e| e.to_string())?;
+    match generated {
+        Some(p) => {
+            println!("Secretariat workspace: http://{local}/admin");
+            println!(
+                "  A password was made for it; it is shown only now (only its hash is kept in {}):",
+                dirs.data.display()
+            );
+            println!("  {p}");
+        }
+        None => println!(
+            "Secretariat workspace: http://{local}/admin (sign in with the secretariat password)"
+        ),
+    }
+    let state = actix_web::web::Data::new(state);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let server = web::run(listener, state).map_err(|e| e.to_string())?;

@@ -3,20 +3,18 @@
 //! that the command line and the server share; the server re-reads it when
 //! it changes, so a new or revoked link counts at once.
 
-use super::{StoreError, sync_dir};
+use super::{StoreError, journal};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{SecondsFormat, Utc};
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-const HEADER: &str = "time,survey,member,action,token_sha256\n";
+const HEADER: [&str; 5] = ["time", "survey", "member", "action", "token_sha256"];
 /// A token is 32 random bytes (256 bits), written as 43 base64url characters.
 pub const TOKEN_LEN: usize = 43;
 
@@ -67,14 +65,8 @@ impl Invitations {
     /// it when it is missing (without, a missing file means no invitations).
     pub fn open(dir: &Path, create: bool) -> Result<Invitations, StoreError> {
         let path = dir.join("invitations.csv");
-        if create && !path.exists() {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)?;
-            f.write_all(HEADER.as_bytes())?;
-            f.sync_all()?;
-            sync_dir(dir)?;
+        if create {
+            journal::create(&path, &HEADER)?;
         }
         let inv = Invitations {
             path,
@@ -103,16 +95,8 @@ impl Invitations {
             stamp: Some(stamp),
             ..Cache::default()
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(&self.path)
-            .map_err(|e| StoreError::Corrupt(self.path.clone(), e.to_string()))?;
-        for row in reader.records() {
-            // A torn last line (a crash mid-append) is a line to skip, not a reason to stop serving.
-            let Ok(row) = row else { continue };
-            if row.len() != 5 {
-                continue;
-            }
+        // A torn last line (a crash mid-append) is skipped, not a reason to stop serving.
+        for row in journal::read(&self.path)? {
             let holder = Holder {
                 survey: row[1].to_string(),
                 member: row[2].to_string(),
@@ -178,19 +162,7 @@ impl Invitations {
         action: &str,
         hash: &str,
     ) -> Result<(), StoreError> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-        w.write_record([time.as_str(), survey, member, action, hash])
-            .map_err(|e| StoreError::NotSaved(e.to_string()))?;
-        let line = w.into_inner().unwrap_or_default();
-        // The command line and a running server may both append: the lock keeps lines whole.
-        let mut f: File = OpenOptions::new().append(true).open(&self.path)?;
-        f.lock()?;
-        let result = f.write_all(&line).and_then(|_| f.sync_data());
-        let _ = f.unlock();
-        result?;
-        Ok(())
+        journal::append(&self.path, &[&time, survey, member, action, hash])
     }
 }

@@ -2,12 +2,15 @@
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
 mod invitations;
+mod journal;
 mod responses;
+mod round;
 
 pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
 pub use responses::{
     FIXED_HEADER, MemberState, ResponseLog, Revision, Scanned, Scanner, Status, encode_row,
 };
+pub use round::{AuditEntry, RoundState};
 
 use crate::answers::Cells;
 use crate::definition::Survey;

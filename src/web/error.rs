@@ -27,6 +27,12 @@ pub enum AppError {
     UnsupportedMedia,
     #[error("{0}")]
     Forbidden(String),
+    /// A workspace page asked for without a session.
+    #[error("sign in first")]
+    SignIn,
+    /// Too many failed sign-ins from one address; wait this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts(u64),
     #[error("{0}")]
     Internal(String),
 }
@@ -51,6 +57,8 @@ impl ResponseError for AppError {
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SignIn => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +74,16 @@ impl ResponseError for AppError {
             AppError::TooLarge(_) => ("The form is too large", format!("Nothing was stored: {self}."), Some("Shorten the longest answers and try again.")),
             AppError::UnsupportedMedia => ("The request could not be understood", format!("Nothing was stored: {self}."), None),
             AppError::Forbidden(m) => ("Not allowed", m.clone(), None),
+            AppError::SignIn => (
+                "Please sign in",
+                "This page is for the APT secretariat.".to_string(),
+                Some("Sign in at /admin with the secretariat password."),
+            ),
+            AppError::TooManyAttempts(secs) => (
+                "Too many attempts",
+                format!("Too many wrong passwords were tried from this address. Try again in {} minute(s).", secs.div_ceil(60)),
+                None,
+            ),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))
@@ -77,8 +95,11 @@ impl ResponseError for AppError {
             hint,
         };
         let body = page.render().unwrap_or_else(|_| message.clone());
-        HttpResponse::build(self.status_code())
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("text/html; charset=utf-8");
+        if let AppError::TooManyAttempts(secs) = self {
+            response.insert_header(("Retry-After", secs.to_string()));
+        }
+        response.body(body)
     }
 }

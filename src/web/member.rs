@@ -89,18 +89,26 @@ fn form_scope(token: &str) -> String {
     format!("member-form:{}", token_hash(token))
 }
 
-/// Why the edition takes no answers now, if it does not.
-fn closed_because(survey: &Survey, now: DateTime<Utc>) -> Option<String> {
-    if now < survey.opens_at() {
+/// Why the edition takes no answers now, if it does not: the
+/// secretariat's last word, or else the definition's dates.
+fn closed_because(
+    state: &AppState,
+    survey: &Survey,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let round = state.store.round(survey, now)?;
+    Ok(if round.open {
+        None
+    } else if round.by_hand.is_some() {
+        Some("The secretariat has closed this questionnaire.".to_string())
+    } else if now < survey.opens_at() {
         Some(format!(
             "This questionnaire opens on {}.",
             survey.opens.format("%-d %B %Y")
         ))
-    } else if now > survey.closes_at() {
-        Some(format!("This questionnaire closed on {}.", closes(survey)))
     } else {
-        None
-    }
+        Some(format!("This questionnaire closed on {}.", closes(survey)))
+    })
 }
 
 struct FormState {
@@ -163,7 +171,7 @@ pub async fn show(
     let survey = &h.survey;
     let stored = state.store.member(&survey.id, &h.member.code)?;
     let now = Utc::now();
-    if let Some(why) = closed_because(survey, now) {
+    if let Some(why) = closed_because(&state, survey, now)? {
         let answers = stored.latest_submitted.as_ref().or(stored.latest.as_ref());
         let page = ClosedPage {
             survey_title: &survey.title,
@@ -237,7 +245,7 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let h = holder(&state, &token)?;
     let survey = &h.survey;
-    if let Some(why) = closed_because(survey, Utc::now()) {
+    if let Some(why) = closed_because(&state, survey, Utc::now())? {
         return Err(AppError::Forbidden(format!(
             "{why} Answers can no longer be changed; nothing was stored."
         )));
@@ -368,7 +376,7 @@ pub async fn done(
             .replace('T', " ")
             .replace('Z', " UTC"),
         revision: rev.number,
-        open: closed_because(survey, Utc::now()).is_none(),
+        open: closed_because(&state, survey, Utc::now())?.is_none(),
         closes: closes(survey),
         answers: answers::describe(survey, &rev.cells),
     };

@@ -1,6 +1,7 @@
 //! The web layer: routes, shared state and the server. Handlers are thin:
 //! they extract, call the domain or the store, and render.
 
+pub mod admin;
 mod csrf;
 mod error;
 mod member;
@@ -24,16 +25,64 @@ pub struct AppState {
     pub store: Store,
     /// The address people reach the server at, for the links it prints.
     pub base_url: String,
+    /// The secretariat's password check and sessions.
+    pub auth: admin::auth::Auth,
+    /// Mark cookies Secure (when served over HTTPS, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Take the client's address from the proxy's headers (X-Forwarded-For).
+    pub trust_proxy: bool,
+}
+
+/// How the server is set up beyond its data.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub base_url: String,
+    /// The secretariat's password; None: the stored hash, or a new password.
+    pub admin_password: Option<String>,
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    /// Sets up the shared state; returns a newly made secretariat password
+    /// (to print once) when none was given or stored.
+    pub fn new(
+        store: Store,
+        settings: Settings,
+    ) -> Result<(AppState, Option<String>), crate::store::StoreError> {
+        let (auth, generated) =
+            admin::auth::Auth::setup(&store.dir, settings.admin_password.as_deref())?;
+        let state = AppState {
+            store,
+            base_url: settings.base_url,
+            auth,
+            secure_cookies: settings.secure_cookies,
+            trust_proxy: settings.trust_proxy,
+        };
+        Ok((state, generated))
+    }
 }
 
 /// Mounts every route; used by `serve` and by the tests alike.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // A form, query or path that cannot be read gets the same error page as everything else.
+    cfg.app_data(
+        web::FormConfig::default()
+            .limit(MAX_BODY)
+            .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+    )
+    .app_data(
+        web::QueryConfig::default()
+            .error_handler(|e, _| AppError::BadRequest(e.to_string()).into()),
+    )
+    .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
     cfg.route("/", web::get().to(pages::home))
         .route("/health", web::get().to(pages::health))
         .route("/static/{file}", web::get().to(pages::asset))
         .route("/r/{token}", web::get().to(member::show))
         .route("/r/{token}", web::post().to(member::save))
         .route("/r/{token}/done", web::get().to(member::done))
+        .configure(admin::configure)
         .default_service(web::to(pages::not_found));
 }
 

@@ -19,17 +19,14 @@ struct Home {
 
 pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
-    let surveys = state
-        .store
-        .surveys
-        .values()
-        .rev()
-        .map(|s| SurveyLine {
+    let mut surveys = Vec::new();
+    for s in state.store.surveys.values().rev() {
+        surveys.push(SurveyLine {
             title: s.title.clone(),
-            open: s.open_at(now),
+            open: state.store.round(s, now)?.open,
             closes: s.closes.to_string(),
-        })
-        .collect();
+        });
+    }
     Ok(html(Home { surveys }.render()?))
 }
 

@@ -5,7 +5,10 @@
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use spam_survey::definition;
 use spam_survey::store::Store;
-use spam_survey::web::{self, AppState};
+use spam_survey::web::{self, AppState, Settings};
+
+/// The secretariat password of every test server.
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -74,10 +77,13 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("an address").port();
         self.base = format!("http://127.0.0.1:{port}");
-        let state = actix_web::web::Data::new(AppState {
-            store,
+        let settings = Settings {
             base_url: self.base.clone(),
-        });
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            ..Settings::default()
+        };
+        let (state, _) = AppState::new(store, settings).expect("the state sets up");
+        let state = actix_web::web::Data::new(state);
         let server = web::run(listener, state).expect("the server starts");
         tokio::spawn(server);
         self
@@ -251,4 +257,101 @@ pub fn full_2022() -> Vec<(&'static str, &'static str)> {
         ("G4", "<script>alert(1)</script> & \"quotes\""),
         ("G5", "Emoji 🙂 and ÅÄÖ"),
     ]
+}
+
+/// A browser of the secretariat: keeps its cookies.
+pub struct Admin {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// The value of the first hidden form token in a page.
+pub fn first_csrf(page: &str) -> String {
+    csrf_of(page)
+}
+
+impl TestApp {
+    /// A new browser with no session.
+    pub fn browser(&self) -> Admin {
+        Admin {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// A browser signed in to the workspace.
+    pub async fn admin(&self) -> Admin {
+        let a = self.browser();
+        let (status, _) = a.sign_in(ADMIN_PASSWORD).await;
+        assert_eq!(status, 303, "sign-in works");
+        a
+    }
+}
+
+impl Admin {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = r.status().as_u16();
+        (status, r.text().await.expect("a body"))
+    }
+
+    /// Opens the sign-in page and signs in with `password`; the status and the Location or body.
+    pub async fn sign_in(&self, password: &str) -> (u16, String) {
+        let (_, page) = self.get("/admin").await;
+        let csrf = csrf_of(&page);
+        self.post(
+            "/admin/login",
+            &[("csrf", &csrf), ("password", password), ("next", "/admin")],
+        )
+        .await
+    }
+
+    /// Posts a form; the status and the Location (for a redirect) or the body.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(encode(fields))
+            .send()
+            .await
+            .expect("the server answers");
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        let body = r.text().await.expect("a body");
+        (status, location.unwrap_or(body))
+    }
+
+    /// Posts a form of the page at `from`, with that page's form token.
+    pub async fn post_from(
+        &self,
+        from: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String) {
+        let (_, page) = self.get(from).await;
+        let csrf = csrf_of(&page);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(path, &all).await
+    }
+}
+
+/// The invitation token in a page that shows a new link.
+pub fn token_in(page: &str) -> String {
+    let start = page.find("/r/").expect("the page shows a link") + 3;
+    page[start..start + 43].to_string()
 }
