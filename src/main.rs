@@ -383,6 +383,7 @@ fn export(
             std::io::Write::flush(&mut w)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             eprintln!("{} rows written to {}", rows, path.display());
+            audit(&store, "export", survey, "", &path.display().to_string());
         }
         None => {
             let stdout = std::io::stdout();
@@ -425,6 +426,7 @@ fn report(
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    audit(&store, "report generated", survey, "", &out.display().to_string());
     match compare {
         Some(c) => eprintln!(
             "The report of {survey}, beside {c}, is in {}",
@@ -456,4 +458,15 @@ fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
         dirs.data.display()
     );
     Ok(())
+}
+
+/// Records a command's action in the audit log; a data directory that does
+/// not exist yet (a report of no answers) has no log to write to.
+fn audit(store: &Store, action: &str, survey: &str, member: &str, detail: &str) {
+    if !store.dir.is_dir() {
+        return;
+    }
+    if let Err(e) = store.audit("command line", "", action, survey, member, detail) {
+        eprintln!("warning: the audit log could not be written: {e}");
+    }
 }

@@ -57,7 +57,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(surveys: &Path) -> TestApp {
-        let data = tempfile::tempdir().expect("a temporary directory");
+        TestApp::spawn_on(surveys, tempfile::tempdir().expect("a temporary directory")).await
+    }
+
+    /// A server on a data directory the test prepared (a small filesystem, say).
+    pub async fn spawn_on(surveys: &Path, data: tempfile::TempDir) -> TestApp {
         let app = TestApp {
             base: String::new(),
             data,
