@@ -426,7 +426,13 @@ fn report(
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    audit(&store, "report generated", survey, "", &out.display().to_string());
+    audit(
+        &store,
+        "report generated",
+        survey,
+        "",
+        &out.display().to_string(),
+    );
     match compare {
         Some(c) => eprintln!(
             "The report of {survey}, beside {c}, is in {}",
