@@ -33,6 +33,8 @@ impl fmt::Display for DefinitionError {
 
 /// Loads every `*.toml` definition in `dir`, sorted by edition id.
 /// Returns all the problems found, in every file, when any file is broken.
+/// Beyond what [`load_file`] checks, the `previous` of each edition must name
+/// another edition of the folder with an earlier `year`.
 pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         vec![DefinitionError {
@@ -47,15 +49,21 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    let mut surveys = Vec::new();
+    let mut loaded = Vec::new();
+    let mut broken = HashSet::new();
     let mut errors = Vec::new();
     for file in files {
-        match load_file(&file) {
-            Ok(s) => surveys.push(s),
-            Err(mut e) => errors.append(&mut e),
+        match load(&file) {
+            Ok(l) => loaded.push((file, l)),
+            Err(mut e) => {
+                if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
+                    broken.insert(stem.to_string());
+                }
+                errors.append(&mut e);
+            }
         }
     }
-    if surveys.is_empty() && errors.is_empty() {
+    if loaded.is_empty() && errors.is_empty() {
         errors.push(DefinitionError {
             file: dir.to_path_buf(),
             line: None,
@@ -63,21 +71,62 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
             message: "no definition (*.toml) in this folder".into(),
         });
     }
+    for (file, l) in &loaded {
+        let (Some(previous), Some(line)) = (&l.survey.previous, l.previous_line) else {
+            continue;
+        };
+        let this = &l.survey;
+        let message = match loaded.iter().find(|(_, o)| &o.survey.id == previous) {
+            Some((_, o)) if o.survey.year < this.year => continue,
+            Some((_, o)) => format!(
+                "`previous` names {previous}, whose year {} is not before the {} of this edition",
+                o.survey.year, this.year
+            ),
+            // Its file is broken, and already reported.
+            None if broken.contains(previous) => continue,
+            None => format!(
+                "`previous` names {previous}, which is not an edition in this folder (there is no {previous}.toml)"
+            ),
+        };
+        errors.push(DefinitionError {
+            file: file.clone(),
+            line: Some(line),
+            question: None,
+            message,
+        });
+    }
     if errors.is_empty() {
+        let mut surveys: Vec<Survey> = loaded.into_iter().map(|(_, l)| l.survey).collect();
         surveys.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(surveys)
     } else {
+        // Each file's problems together, the files in order.
+        errors.sort_by(|a, b| a.file.cmp(&b.file));
         Err(errors)
     }
 }
 
-/// Loads and checks one definition file.
+/// Loads and checks one definition file. That `previous` names an earlier
+/// edition needs the other files: [`load_dir`] checks it.
 pub fn load_file(path: &Path) -> Result<Survey, Vec<DefinitionError>> {
+    load(path).map(|l| l.survey)
+}
+
+/// A checked edition, with what [`load_dir`] needs to check it against the others.
+struct Loaded {
+    survey: Survey,
+    /// The line of `previous`, if given.
+    previous_line: Option<usize>,
+}
+
+fn load(path: &Path) -> Result<Loaded, Vec<DefinitionError>> {
     let mut cx = Checker {
         file: path.to_path_buf(),
         src: String::new(),
         errors: Vec::new(),
         lists: BTreeMap::new(),
+        broken_lists: HashSet::new(),
+        tainted: false,
     };
     match std::fs::read_to_string(path) {
         Ok(s) => cx.src = s,
@@ -94,9 +143,13 @@ pub fn load_file(path: &Path) -> Result<Survey, Vec<DefinitionError>> {
             return Err(cx.errors);
         }
     };
+    let previous_line = raw.previous.as_ref().map(|p| cx.line_of(p.span().start));
     let survey = cx.check(raw);
     match survey {
-        Some(s) if cx.errors.is_empty() => Ok(s),
+        Some(survey) if cx.errors.is_empty() => Ok(Loaded {
+            survey,
+            previous_line,
+        }),
         _ => Err(cx.errors),
     }
 }
@@ -108,13 +161,14 @@ struct RawSurvey {
     title: String,
     year: i32,
     reference_period: String,
-    opens: Spanned<toml::value::Datetime>,
-    closes: Spanned<toml::value::Datetime>,
-    previous: Option<String>,
+    // Any value, so that a date written as a string gets a helpful message.
+    opens: Spanned<toml::Value>,
+    closes: Spanned<toml::Value>,
+    previous: Option<Spanned<String>>,
     members: Spanned<String>,
     introduction: String,
     #[serde(default)]
-    lists: BTreeMap<String, Vec<RawChoice>>,
+    lists: BTreeMap<String, Spanned<Vec<RawChoice>>>,
     sections: Vec<RawSection>,
 }
 
@@ -243,6 +297,7 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The fixed columns that come before the answers in the responses file.
 const FIXED_COLUMNS: [&str; 4] = ["revision", "time", "member", "status"];
 
 struct Checker {
@@ -251,7 +306,91 @@ struct Checker {
     errors: Vec<DefinitionError>,
     /// The shared option lists of the file being checked.
     lists: BTreeMap<String, Vec<RawChoice>>,
+    /// The shared lists with an error, reported once on their own line.
+    broken_lists: HashSet<String>,
+    /// Whether the question being checked uses a broken shared list.
+    tainted: bool,
 }
+
+/// What a question can say about an earlier one it names.
+struct Earlier {
+    /// `None` when its type is unknown or its id is given twice.
+    kind: Option<Kind>,
+    /// Whether its options and rows are as written: false when they had an
+    /// error, already reported, so that checks against them would only repeat it.
+    sound: bool,
+    line: usize,
+}
+
+/// What the checks of an earlier question's options may go on.
+enum Target<'a> {
+    /// Not defined before the question naming it.
+    Missing,
+    /// Defined but broken: its error is reported, checks against it are skipped.
+    Broken,
+    Found {
+        kind: &'a Kind,
+        sound: bool,
+    },
+}
+
+fn target<'a>(earlier: &'a BTreeMap<String, Earlier>, id: &str) -> Target<'a> {
+    match earlier.get(id) {
+        None => Target::Missing,
+        Some(Earlier { kind: None, .. }) => Target::Broken,
+        Some(Earlier {
+            kind: Some(kind),
+            sound,
+            ..
+        }) => Target::Found {
+            kind,
+            sound: *sound,
+        },
+    }
+}
+
+/// Where an error of the question being checked goes: its line and id.
+struct At<'a> {
+    line: usize,
+    q: &'a str,
+}
+
+/// How a list of choices is used, for the messages and the use-level checks.
+struct ListUse {
+    /// The key naming it: `options`, `rows`, `columns`.
+    key: &'static str,
+    /// One of it, in messages: `option`, `row`, `column`.
+    noun: &'static str,
+    /// Whether `exclusive` may be set (an option of a multi).
+    exclusive: bool,
+    /// Whether `specify` may be set (an option of a single or multi).
+    specify: bool,
+}
+
+const OPTIONS_OF_SINGLE: ListUse = ListUse {
+    key: "options",
+    noun: "option",
+    exclusive: false,
+    specify: true,
+};
+const OPTIONS_OF_MULTI: ListUse = ListUse {
+    key: "options",
+    noun: "option",
+    exclusive: true,
+    specify: true,
+};
+const ROWS: ListUse = ListUse {
+    key: "rows",
+    noun: "row",
+    exclusive: false,
+    specify: false,
+};
+const COLUMNS: ListUse = ListUse {
+    key: "columns",
+    noun: "column",
+    exclusive: false,
+    specify: false,
+};
 
 fn is_code(s: &str) -> bool {
     !s.is_empty()
@@ -293,16 +432,35 @@ impl Checker {
         });
     }
 
-    fn date(&mut self, v: &Spanned<toml::value::Datetime>, key: &str) -> Option<NaiveDate> {
+    /// An error in the question being checked, on its line.
+    fn fail_q(&mut self, at: &At, message: String) {
+        self.fail(Some(at.line), Some(at.q), message);
+    }
+
+    fn date(&mut self, v: &Spanned<toml::Value>, key: &str) -> Option<NaiveDate> {
         let line = Some(self.line_of(v.span().start));
-        let dt = v.get_ref();
-        match (dt.date, dt.time) {
-            (Some(d), None) if dt.offset.is_none() => {
+        match v.get_ref() {
+            toml::Value::Datetime(dt) if dt.date.is_some() && dt.time.is_none() => {
+                let d = dt.date?;
                 let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into());
                 if date.is_none() {
                     self.fail(line, None, format!("`{key}` is not a real date"));
                 }
                 date
+            }
+            toml::Value::String(s) => {
+                let example = match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+                    Ok(d) => d.to_string(),
+                    Err(_) => "2022-03-01".to_string(),
+                };
+                self.fail(
+                    line,
+                    None,
+                    format!(
+                        "`{key}` is written as a string: write it without quotes, as a TOML date (`{key} = {example}`)"
+                    ),
+                );
+                None
             }
             _ => {
                 self.fail(
@@ -315,104 +473,158 @@ impl Checker {
         }
     }
 
-    fn choices(
+    /// The checks of a list of choices that do not depend on its use: it is
+    /// not empty, its codes are well formed and distinct, its labels not empty.
+    /// `whose` starts each message about one choice ("in list `channels`, ").
+    fn check_choices(
         &mut self,
         line: usize,
-        q: &str,
-        what: &str,
+        q: Option<&str>,
+        whose: &str,
+        noun: &str,
+        empty: String,
         raw: &[RawChoice],
-        allow_exclusive: bool,
-    ) -> Vec<Choice> {
+    ) -> bool {
+        let before = self.errors.len();
         if raw.is_empty() {
-            self.fail(Some(line), Some(q), format!("the {what} list is empty"));
+            self.fail(Some(line), q, empty);
         }
         let mut seen = HashSet::new();
-        let mut out = Vec::new();
         for c in raw {
             if !is_code(&c.code) {
                 self.fail(
                     Some(line),
-                    Some(q),
+                    q,
                     format!(
-                        "{what} code `{}` must be lower-case letters, digits and _",
+                        "{whose}{noun} code `{}` must be lower-case letters, digits and _",
                         c.code
                     ),
                 );
             }
-            if !seen.insert(c.code.clone()) {
+            if !seen.insert(c.code.as_str()) {
                 self.fail(
                     Some(line),
-                    Some(q),
-                    format!("{what} code `{}` appears twice", c.code),
+                    q,
+                    format!("{whose}{noun} code `{}` appears twice", c.code),
                 );
             }
             if c.label.trim().is_empty() {
                 self.fail(
                     Some(line),
-                    Some(q),
-                    format!("{what} `{}` has an empty label", c.code),
+                    q,
+                    format!("{whose}{noun} `{}` has an empty label", c.code),
                 );
             }
-            if c.exclusive && !allow_exclusive {
-                self.fail(
-                    Some(line),
-                    Some(q),
+        }
+        self.errors.len() == before
+    }
+
+    /// Checks every shared list once, on its own line, used or not.
+    fn check_lists(&mut self, lists: BTreeMap<String, Spanned<Vec<RawChoice>>>) {
+        for (name, raw) in lists {
+            let line = self.line_of(raw.span().start);
+            let raw = raw.into_inner();
+            let ok = self.check_choices(
+                line,
+                None,
+                &format!("in list `{name}`, "),
+                "option",
+                format!("the list `{name}` is empty"),
+                &raw,
+            );
+            if !ok {
+                self.broken_lists.insert(name.clone());
+            }
+            self.lists.insert(name, raw);
+        }
+    }
+
+    /// The choices given inline or by the name of a shared list, and what
+    /// their use allows.
+    fn list(
+        &mut self,
+        at: &At,
+        how: &ListUse,
+        inline: &Option<Vec<RawChoice>>,
+        from: &Option<String>,
+    ) -> Vec<Choice> {
+        let key = how.key;
+        let (raw, shared) = match (inline, from) {
+            (Some(_), Some(_)) => {
+                self.fail_q(
+                    at,
+                    format!("give the {key} inline or from a list, not both"),
+                );
+                return Vec::new();
+            }
+            (Some(raw), None) => {
+                self.check_choices(
+                    at.line,
+                    Some(at.q),
+                    "",
+                    how.noun,
+                    format!("the {key} list is empty"),
+                    raw,
+                );
+                (raw.clone(), None)
+            }
+            (None, Some(name)) => match self.lists.get(name).cloned() {
+                Some(raw) => {
+                    if self.broken_lists.contains(name) {
+                        self.tainted = true;
+                    }
+                    (raw, Some(name.as_str()))
+                }
+                None => {
+                    self.fail_q(at, format!("there is no list `{name}` under [lists]"));
+                    return Vec::new();
+                }
+            },
+            (None, None) => {
+                let hint = if key == "columns" {
+                    "give `columns`".to_string()
+                } else {
+                    format!("give `{key}` or `{key}_from`")
+                };
+                self.fail_q(at, format!("the {key} list is missing ({hint})"));
+                return Vec::new();
+            }
+        };
+        let from_list = shared
+            .map(|name| format!(" (from list `{name}`)"))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for c in raw {
+            if c.exclusive && !how.exclusive {
+                self.fail_q(
+                    at,
                     format!(
-                        "`exclusive` on `{}` only applies to an option of a multi",
+                        "`exclusive` on `{}`{from_list} only applies to an option of a multi",
+                        c.code
+                    ),
+                );
+            }
+            // A shared list may give both the options of a multi, where its
+            // "other" takes a text, and the rows of a matrix over what was
+            // picked there, where it does not: only writing it is refused.
+            let specify = c.specify && how.specify;
+            if c.specify && !how.specify && shared.is_none() {
+                self.fail_q(
+                    at,
+                    format!(
+                        "`specify` on `{}` only applies to an option of a single or multi",
                         c.code
                     ),
                 );
             }
             out.push(Choice {
-                code: c.code.clone(),
-                label: c.label.clone(),
-                specify: c.specify,
+                code: c.code,
+                label: c.label,
+                specify,
                 exclusive: c.exclusive,
             });
         }
         out
-    }
-
-    /// The options given inline or by the name of a shared list.
-    fn list(
-        &mut self,
-        line: usize,
-        q: &str,
-        what: &str,
-        inline: &Option<Vec<RawChoice>>,
-        from: &Option<String>,
-        allow_exclusive: bool,
-    ) -> Vec<Choice> {
-        match (inline, from) {
-            (Some(_), Some(_)) => {
-                self.fail(
-                    Some(line),
-                    Some(q),
-                    format!("give the {what} inline or from a list, not both"),
-                );
-                Vec::new()
-            }
-            (Some(raw), None) => self.choices(line, q, what, raw, allow_exclusive),
-            (None, Some(name)) => match self.lists.get(name).cloned() {
-                Some(raw) => self.choices(line, q, what, &raw, allow_exclusive),
-                None => {
-                    self.fail(
-                        Some(line),
-                        Some(q),
-                        format!("there is no list `{name}` under [lists]"),
-                    );
-                    Vec::new()
-                }
-            },
-            (None, None) => {
-                self.fail(
-                    Some(line),
-                    Some(q),
-                    format!("the {what} list is missing (give `{what}` or `{what}_from`)"),
-                );
-                Vec::new()
-            }
-        }
     }
 
     fn bounds(&mut self, line: usize, q: &str, raw: &RawQuestion) -> Bounds {
@@ -455,7 +667,6 @@ impl Checker {
     }
 
     fn check(&mut self, raw: RawSurvey) -> Option<Survey> {
-        self.lists = raw.lists.clone();
         let id_line = self.line_of(raw.id.span().start);
         let id = raw.id.into_inner();
         if !is_survey_id(&id) {
@@ -481,6 +692,24 @@ impl Checker {
             let line = Some(self.line_of(raw.closes.span().start));
             self.fail(line, None, "`closes` is before `opens`".into());
         }
+        let previous = raw.previous.map(|p| {
+            let line = Some(self.line_of(p.span().start));
+            let p = p.into_inner();
+            if !is_survey_id(&p) {
+                self.fail(
+                    line,
+                    None,
+                    format!("`previous` must be the id of an edition, such as spam-2021, not `{p}`"),
+                );
+            } else if p == id {
+                self.fail(
+                    line,
+                    None,
+                    "`previous` names this edition itself: it is the earlier edition the report compares with".into(),
+                );
+            }
+            p
+        });
         let members_line = self.line_of(raw.members.span().start);
         let members_path = self
             .file
@@ -494,13 +723,17 @@ impl Checker {
                 Vec::new()
             }
         };
+        self.check_lists(raw.lists);
 
         let mut sections = Vec::new();
         let mut seen_sections = HashSet::new();
         // Questions seen so far, by id: conditions and ranks may only look back.
-        let mut earlier: BTreeMap<String, Kind> = BTreeMap::new();
+        let mut earlier: BTreeMap<String, Earlier> = BTreeMap::new();
         let mut columns: Vec<Column> = Vec::new();
-        let mut question_index = 0;
+        // For each question, by index: its line, its id and whether it had
+        // no error at all (a column clash of a broken one only repeats it).
+        let mut owners: Vec<(usize, String, bool)> = Vec::new();
+        let no_sections = raw.sections.is_empty();
         for rs in raw.sections {
             let s_line = self.line_of(rs.id.span().start);
             let s_id = rs.id.into_inner();
@@ -522,36 +755,70 @@ impl Checker {
             for rq in rs.questions {
                 let line = self.line_of(rq.id.span().start);
                 let qid = rq.id.get_ref().clone();
-                if let Some(q) = self.question(&rq, line, &earlier) {
-                    if earlier.contains_key(&qid) {
-                        self.fail(
-                            Some(line),
-                            Some(&qid),
-                            "this question id appears twice".into(),
-                        );
-                    }
-                    if !is_question_id(&qid) {
-                        self.fail(
-                            Some(line),
-                            Some(&qid),
-                            "a question id is letters and digits, starting with a letter".into(),
-                        );
-                    }
-                    let start = columns.len();
-                    for cell in cells_of(&q) {
-                        columns.push(Column {
-                            name: column_name(&qid, &cell),
-                            question: question_index,
-                            cell,
-                        });
-                    }
-                    earlier.insert(qid.clone(), q.kind.clone());
-                    questions.push(Question {
-                        cells: start..columns.len(),
-                        ..q
-                    });
-                    question_index += 1;
+                let before = self.errors.len();
+                let first = earlier.get(&qid).map(|e| e.line);
+                if let Some(first) = first {
+                    self.fail(
+                        Some(line),
+                        Some(&qid),
+                        format!("this question id appears twice (first on line {first})"),
+                    );
                 }
+                if !is_question_id(&qid) {
+                    self.fail(
+                        Some(line),
+                        Some(&qid),
+                        "a question id is letters and digits, starting with a letter".into(),
+                    );
+                } else if let Some(fixed) =
+                    FIXED_COLUMNS.iter().find(|f| f.eq_ignore_ascii_case(&qid))
+                {
+                    let message = if *fixed == qid {
+                        format!(
+                            "`{qid}` is a reserved column name of the responses file; choose another id"
+                        )
+                    } else {
+                        format!(
+                            "`{qid}` differs only in case from `{fixed}`, a reserved column name of the responses file; choose another id"
+                        )
+                    };
+                    self.fail(Some(line), Some(&qid), message);
+                }
+                let checked = self.question(&rq, line, &earlier);
+                let clean = self.errors.len() == before && !self.tainted;
+                let entry = match (&checked, first) {
+                    // Which of the two a later question means cannot be known.
+                    (_, Some(first)) => Earlier {
+                        kind: None,
+                        sound: false,
+                        line: first,
+                    },
+                    (Some((q, sound)), None) => Earlier {
+                        kind: Some(q.kind.clone()),
+                        sound: *sound,
+                        line,
+                    },
+                    (None, None) => Earlier {
+                        kind: None,
+                        sound: false,
+                        line,
+                    },
+                };
+                earlier.insert(qid.clone(), entry);
+                let Some((q, _)) = checked else { continue };
+                let start = columns.len();
+                for cell in cells_of(&q) {
+                    columns.push(Column {
+                        name: column_name(&qid, &cell),
+                        question: owners.len(),
+                        cell,
+                    });
+                }
+                owners.push((line, qid, clean));
+                questions.push(Question {
+                    cells: start..columns.len(),
+                    ..q
+                });
             }
             sections.push(Section {
                 id: s_id,
@@ -560,18 +827,43 @@ impl Checker {
                 questions,
             });
         }
-        let mut names = HashSet::new();
+        // A clash of column names that no error above explains. With question
+        // ids of letters and digits only, before the `_` of every other column,
+        // this is a safety net.
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut clashes = Vec::new();
         for c in &columns {
-            if FIXED_COLUMNS.contains(&c.name.as_str()) || !names.insert(c.name.clone()) {
-                self.fail(
-                    None,
-                    None,
-                    format!("two answer columns would both be named `{}`", c.name),
-                );
+            match names.get(c.name.as_str()) {
+                None => {
+                    names.insert(&c.name, c.question);
+                }
+                Some(&other) => {
+                    let (line, qid, clean) = &owners[c.question];
+                    let (other_line, other_id, other_clean) = &owners[other];
+                    if *clean && *other_clean {
+                        let message = if other == c.question {
+                            format!("two of its answer columns would both be named `{}`", c.name)
+                        } else {
+                            format!(
+                                "its answer column `{}` would have the same name as a column of question {other_id} (line {other_line})",
+                                c.name
+                            )
+                        };
+                        clashes.push((*line, qid.clone(), message));
+                    }
+                }
             }
         }
-        if columns.is_empty() {
-            self.fail(None, None, "the edition has no questions".into());
+        for (line, qid, message) in clashes {
+            self.fail(Some(line), Some(&qid), message);
+        }
+        if no_sections {
+            self.fail(
+                None,
+                None,
+                "the edition has no questions: add a [[sections]] with its [[sections.questions]]"
+                    .into(),
+            );
         }
         Some(Survey {
             id,
@@ -581,43 +873,56 @@ impl Checker {
             introduction: raw.introduction,
             opens: opens?,
             closes: closes?,
-            previous: raw.previous,
+            previous,
             members,
             sections,
             columns,
         })
     }
 
+    /// Checks one question. With its kind, gives whether that kind is as
+    /// written (no error in its options, rows, years...), for the questions
+    /// that name it; `None` when its type is unknown.
     fn question(
         &mut self,
         rq: &RawQuestion,
         line: usize,
-        earlier: &BTreeMap<String, Kind>,
-    ) -> Option<Question> {
+        earlier: &BTreeMap<String, Earlier>,
+    ) -> Option<(Question, bool)> {
         let qid = rq.id.get_ref().as_str();
+        let at = &At { line, q: qid };
+        self.tainted = false;
         let Some(allowed) = allowed_keys(&rq.kind) else {
-            self.fail(Some(line), Some(qid), format!("unknown type `{}` (single, multi, yesno, yesno_dk, number, number_per_year, text, scale, matrix_choice, matrix_number, rank)", rq.kind));
+            self.fail_q(at, format!("unknown type `{}` (single, multi, yesno, yesno_dk, number, number_per_year, text, scale, matrix_choice, matrix_number, rank)", rq.kind));
             return None;
         };
         for key in rq.present_keys() {
             if !allowed.contains(&key) {
-                self.fail(
-                    Some(line),
-                    Some(qid),
-                    format!("`{key}` does not apply to a question of type {}", rq.kind),
+                let hint = if key == "unit" {
+                    " (only a `number` has a unit: say it in the question text)"
+                } else {
+                    ""
+                };
+                self.fail_q(
+                    at,
+                    format!(
+                        "`{key}` does not apply to a question of type {}{hint}",
+                        rq.kind
+                    ),
                 );
             }
         }
         if rq.text.trim().is_empty() {
-            self.fail(Some(line), Some(qid), "the question text is empty".into());
+            self.fail_q(at, "the question text is empty".into());
         }
+        let before = self.errors.len();
         let kind = match rq.kind.as_str() {
             "single" => Kind::Single {
-                options: self.list(line, qid, "options", &rq.options, &rq.options_from, false),
+                options: self.list(at, &OPTIONS_OF_SINGLE, &rq.options, &rq.options_from),
                 select: rq.select.unwrap_or(false),
             },
             "multi" => Kind::Multi {
-                options: self.list(line, qid, "options", &rq.options, &rq.options_from, true),
+                options: self.list(at, &OPTIONS_OF_MULTI, &rq.options, &rq.options_from),
             },
             "yesno" | "yesno_dk" => {
                 let mut options = vec![choice("yes", "Yes"), choice("no", "No")];
@@ -634,11 +939,7 @@ impl Checker {
                 let years = rq.years.clone().unwrap_or_default();
                 let distinct: HashSet<_> = years.iter().collect();
                 if years.is_empty() || distinct.len() != years.len() {
-                    self.fail(
-                        Some(line),
-                        Some(qid),
-                        "`years` must list one or more distinct years".into(),
-                    );
+                    self.fail_q(at, "`years` must list one or more distinct years".into());
                 }
                 Kind::NumberPerYear {
                     years,
@@ -651,20 +952,15 @@ impl Checker {
                     rq.max_length
                         .unwrap_or(if long { LONG_TEXT_MAX } else { SHORT_TEXT_MAX });
                 if max_length == 0 || max_length > 100_000 {
-                    self.fail(
-                        Some(line),
-                        Some(qid),
-                        "`max_length` must be between 1 and 100000".into(),
-                    );
+                    self.fail_q(at, "`max_length` must be between 1 and 100000".into());
                 }
                 let format = self.text_format(line, qid, &rq.format);
                 let mut parts = Vec::new();
                 let mut seen = HashSet::new();
                 for p in rq.parts.iter().flatten() {
                     if !is_code(&p.code) || !seen.insert(p.code.clone()) {
-                        self.fail(
-                            Some(line),
-                            Some(qid),
+                        self.fail_q(
+                            at,
                             format!("part code `{}` must be a unique lower-case code", p.code),
                         );
                     }
@@ -677,7 +973,7 @@ impl Checker {
                     });
                 }
                 if rq.parts.as_ref().is_some_and(|p| p.is_empty()) {
-                    self.fail(Some(line), Some(qid), "the parts list is empty".into());
+                    self.fail_q(at, "the parts list is empty".into());
                 }
                 Kind::Text {
                     long,
@@ -690,9 +986,8 @@ impl Checker {
                 let min = rq.min.unwrap_or(1);
                 let max = rq.max.unwrap_or(5);
                 if !(0..=10).contains(&min) || !(0..=10).contains(&max) || min >= max {
-                    self.fail(
-                        Some(line),
-                        Some(qid),
+                    self.fail_q(
+                        at,
                         "a scale runs from `min` to `max`, both between 0 and 10, min below max"
                             .into(),
                     );
@@ -705,24 +1000,28 @@ impl Checker {
                 }
             }
             "matrix_choice" | "matrix_number" => {
-                let rows = self.list(line, qid, "rows", &rq.rows, &rq.rows_from, false);
+                let rows = self.list(at, &ROWS, &rq.rows, &rq.rows_from);
                 if let Some(src) = &rq.rows_picked_in {
-                    match earlier.get(src) {
-                        Some(Kind::Multi { options }) => {
-                            for r in &rows {
+                    match target(earlier, src) {
+                        Target::Found {
+                            kind: Kind::Multi { options },
+                            sound,
+                        } => {
+                            // Against options with an error of their own, this
+                            // would only repeat it.
+                            for r in rows.iter().filter(|_| sound) {
                                 if !options.iter().any(|o| o.code == r.code) {
-                                    self.fail(Some(line), Some(qid), format!("row `{}` is not an option of {src}, so it could never be picked there", r.code));
+                                    self.fail_q(at, format!("row `{}` is not an option of {src}, so it could never be picked there", r.code));
                                 }
                             }
                         }
-                        Some(_) => self.fail(
-                            Some(line),
-                            Some(qid),
+                        Target::Found { .. } => self.fail_q(
+                            at,
                             format!("`rows_picked_in` names {src}, which is not a multi"),
                         ),
-                        None => self.fail(
-                            Some(line),
-                            Some(qid),
+                        Target::Broken => {}
+                        Target::Missing => self.fail_q(
+                            at,
                             format!(
                                 "`rows_picked_in` names {src}, which is not an earlier question"
                             ),
@@ -733,7 +1032,7 @@ impl Checker {
                     Kind::MatrixChoice {
                         rows,
                         rows_picked_in: rq.rows_picked_in.clone(),
-                        columns: self.list(line, qid, "columns", &rq.columns, &None, false),
+                        columns: self.list(at, &COLUMNS, &rq.columns, &None),
                     }
                 } else {
                     Kind::MatrixNumber {
@@ -746,12 +1045,14 @@ impl Checker {
             "rank" => {
                 let of = rq.of.clone().unwrap_or_default();
                 let top = rq.top.unwrap_or(3);
-                match earlier.get(&of) {
-                    Some(Kind::Multi { options }) => {
-                        if top == 0 || top > options.len() {
-                            self.fail(
-                                Some(line),
-                                Some(qid),
+                match target(earlier, &of) {
+                    Target::Found {
+                        kind: Kind::Multi { options },
+                        sound,
+                    } => {
+                        if sound && (top == 0 || top > options.len()) {
+                            self.fail_q(
+                                at,
                                 format!(
                                     "`top` must be between 1 and the {} options of {of}",
                                     options.len()
@@ -759,19 +1060,21 @@ impl Checker {
                             );
                         }
                     }
-                    Some(_) => self.fail(
-                        Some(line),
-                        Some(qid),
+                    Target::Found { .. } => self.fail_q(
+                        at,
                         format!("a rank orders the options of a multi, and {of} is not a multi"),
                     ),
-                    None if of.is_empty() => self.fail(
-                        Some(line),
-                        Some(qid),
+                    Target::Broken => {
+                        if top == 0 {
+                            self.fail_q(at, "`top` must be at least 1".into());
+                        }
+                    }
+                    Target::Missing if of.is_empty() => self.fail_q(
+                        at,
                         "a rank needs `of`: the multi whose options it orders".into(),
                     ),
-                    None => self.fail(
-                        Some(line),
-                        Some(qid),
+                    Target::Missing => self.fail_q(
+                        at,
                         format!("`of` names {of}, which is not an earlier question"),
                     ),
                 }
@@ -779,22 +1082,22 @@ impl Checker {
             }
             _ => unreachable!("allowed_keys knows every type"),
         };
+        let sound = self.errors.len() == before && !self.tainted;
         if let Kind::Text { parts, .. } = &kind
             && rq.required
             && !parts.is_empty()
             && !parts.iter().any(|p| p.required)
         {
-            self.fail(
-                Some(line),
-                Some(qid),
+            self.fail_q(
+                at,
                 "a required text with parts needs at least one required part".into(),
             );
         }
         let shown_if = rq
             .shown_if
             .as_ref()
-            .and_then(|c| self.condition(line, qid, c, earlier));
-        Some(Question {
+            .and_then(|c| self.condition(at, c, earlier));
+        let question = Question {
             id: qid.to_string(),
             text: rq.text.clone(),
             help: rq.help.clone(),
@@ -802,53 +1105,56 @@ impl Checker {
             shown_if,
             kind,
             cells: 0..0,
-        })
+        };
+        Some((question, sound))
     }
 
     fn condition(
         &mut self,
-        line: usize,
-        qid: &str,
+        at: &At,
         c: &RawCondition,
-        earlier: &BTreeMap<String, Kind>,
+        earlier: &BTreeMap<String, Earlier>,
     ) -> Option<Condition> {
-        let Some(target) = earlier.get(&c.question) else {
-            self.fail(
-                Some(line),
-                Some(qid),
+        let found = target(earlier, &c.question);
+        if let Target::Missing = found {
+            self.fail_q(
+                at,
                 format!(
                     "`shown_if` names {}, which is not an earlier question",
                     c.question
                 ),
             );
             return None;
-        };
+        }
         let test = match (&c.is, &c.is_not, c.answered) {
             (Some(codes), None, None) => Test::Is(codes.clone()),
             (None, Some(codes), None) => Test::IsNot(codes.clone()),
             (None, None, Some(true)) => Test::Answered,
             _ => {
-                self.fail(
-                    Some(line),
-                    Some(qid),
+                self.fail_q(
+                    at,
                     "`shown_if` takes exactly one of `is`, `is_not`, `answered = true`".into(),
                 );
                 return None;
             }
         };
         if let Test::Is(codes) | Test::IsNot(codes) = &test {
-            let Some(options) = target.options() else {
-                self.fail(Some(line), Some(qid), format!("`shown_if` tests the options of {}, which has none (use `answered = true`)", c.question));
+            if codes.is_empty() {
+                self.fail_q(at, "`shown_if` lists no option".into());
+            }
+            // A broken question's error is reported: testing its options
+            // would only repeat it.
+            let Target::Found { kind, sound } = found else {
                 return None;
             };
-            if codes.is_empty() {
-                self.fail(Some(line), Some(qid), "`shown_if` lists no option".into());
-            }
-            for code in codes {
+            let Some(options) = kind.options() else {
+                self.fail_q(at, format!("`shown_if` tests the options of {}, which has none (use `answered = true`)", c.question));
+                return None;
+            };
+            for code in codes.iter().filter(|_| sound) {
                 if !options.iter().any(|o| &o.code == code) {
-                    self.fail(
-                        Some(line),
-                        Some(qid),
+                    self.fail_q(
+                        at,
                         format!(
                             "`shown_if` names option `{code}`, which {} does not have",
                             c.question
