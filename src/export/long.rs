@@ -1,0 +1,57 @@
+//! The long (tidy) file: one row per answered cell of the latest submitted
+//! responses, and one per picked option of a multi.
+
+use super::layout::{coded_options, codes, label_of, questions};
+use super::sheet::Sheet;
+use super::{ExportError, LONG_COLUMNS};
+use crate::definition::{Cell, Kind, Survey};
+use crate::store::Store;
+
+/// What the `cell` column says of a stored cell: the row, year, place, part
+/// or specified option it is, or nothing for a question's one cell.
+pub fn cell_code(cell: &Cell) -> String {
+    match cell {
+        Cell::Whole => String::new(),
+        Cell::Specify { option } => option.clone(),
+        Cell::Part { part } => part.clone(),
+        Cell::Year { year } => year.to_string(),
+        Cell::Row { row } => row.clone(),
+        Cell::Place { place } => place.to_string(),
+    }
+}
+
+pub fn long(store: &Store, survey: &Survey, sheet: &mut Sheet) -> Result<(), ExportError> {
+    sheet.header(LONG_COLUMNS)?;
+    let questions = questions(survey);
+    let columns: Vec<_> = survey
+        .columns()
+        .iter()
+        .map(|c| {
+            let q = questions[c.question].1;
+            let multi = matches!((&q.kind, &c.cell), (Kind::Multi { .. }, Cell::Whole));
+            (
+                c,
+                q,
+                cell_code(&c.cell),
+                coded_options(survey, q, &c.cell),
+                multi,
+            )
+        })
+        .collect();
+    for rev in store.latest_submitted(&survey.id)? {
+        for ((column, q, cell, options, multi), value) in columns.iter().zip(&rev.cells) {
+            if value.is_empty() {
+                continue;
+            }
+            let label = |code| options.map_or("", |o| label_of(o, code));
+            if *multi {
+                for code in codes(value) {
+                    sheet.row([&rev.member, &q.id, &column.name, cell, code, label(code)])?;
+                }
+            } else {
+                sheet.row([&rev.member, &q.id, &column.name, cell, value, label(value)])?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The wide files: one row per response (the latest submission of each
+//! member) or per saved revision, identifying columns then answer columns.
+
+use super::layout::Layout;
+use super::sheet::Sheet;
+use super::{ExportError, ExportOptions, RESPONSES_ID_COLUMNS, REVISIONS_ID_COLUMNS};
+use crate::definition::{MemberStatus, Survey};
+use crate::store::Store;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// A time as the stored file has it: RFC 3339, UTC, whole seconds.
+pub fn time_text(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn member_status_text(status: MemberStatus) -> &'static str {
+    match status {
+        MemberStatus::Member => "member",
+        MemberStatus::Associate => "associate",
+    }
+}
+
+/// The latest submitted response of each member, in the member list's order.
+pub fn responses(
+    store: &Store,
+    survey: &Survey,
+    options: ExportOptions,
+    sheet: &mut Sheet,
+) -> Result<(), ExportError> {
+    let layout = Layout::new(survey);
+    sheet.header(RESPONSES_ID_COLUMNS.into_iter().chain(layout.headers()))?;
+    for rev in store.latest_submitted(&survey.id)? {
+        // `latest_submitted` only gives members on the list; the fallback
+        // keeps the row should that ever change.
+        let member = survey.member(&rev.member);
+        sheet.field(&rev.member);
+        sheet.field(member.map_or("", |m| m.iso3.as_str()));
+        sheet.field(member.map_or("", |m| m.name.as_str()));
+        sheet.field(member.map_or("", |m| m.subregion.as_str()));
+        sheet.field(member.map_or("", |m| member_status_text(m.status)));
+        sheet.field(&rev.number.to_string());
+        sheet.field(&time_text(rev.time));
+        layout.write(&rev.cells, options.labels, sheet);
+        sheet.end_row()?;
+    }
+    Ok(())
+}
+
+/// Every saved revision, drafts included, in file order, read from disk as
+/// it goes: memory does not grow with the number of revisions.
+pub fn revisions(
+    store: &Store,
+    survey: &Survey,
+    options: ExportOptions,
+    sheet: &mut Sheet,
+) -> Result<(), ExportError> {
+    let layout = Layout::new(survey);
+    sheet.header(REVISIONS_ID_COLUMNS.into_iter().chain(layout.headers()))?;
+    for rev in store.scan(&survey.id)? {
+        let rev = rev?;
+        sheet.field(&rev.number.to_string());
+        sheet.field(&time_text(rev.time));
+        sheet.field(&rev.member);
+        sheet.field(rev.status.as_str());
+        layout.write(&rev.cells, options.labels, sheet);
+        sheet.end_row()?;
+    }
+    Ok(())
+}
