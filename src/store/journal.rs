@@ -67,3 +67,32 @@ pub(crate) fn read(path: &Path) -> Result<Vec<csv::StringRecord>, StoreError> {
         .filter(|r| r.len() == width)
         .collect())
 }
+
+/// A journal read again only when its size or time changes: cheap to ask on
+/// every request, and a change made by another process counts at once.
+#[derive(Default)]
+pub(crate) struct Cached {
+    state: std::sync::Mutex<(
+        Option<(u64, std::time::SystemTime)>,
+        std::sync::Arc<Vec<csv::StringRecord>>,
+    )>,
+}
+
+impl Cached {
+    /// The lines of `path`, from memory when the file has not changed.
+    pub(crate) fn lines(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<Vec<csv::StringRecord>>, StoreError> {
+        let stamp = match std::fs::metadata(path) {
+            Ok(m) => Some((m.len(), m.modified()?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if stamp.is_none() || state.0 != stamp {
+            *state = (stamp, std::sync::Arc::new(read(path)?));
+        }
+        Ok(state.1.clone())
+    }
+}

@@ -53,6 +53,8 @@ pub struct Store {
     logs: BTreeMap<String, ResponseLog>,
     pub invitations: Invitations,
     secret: [u8; 32],
+    /// The round's changes, read again only when the file changes.
+    rounds: journal::Cached,
     _lock: Option<File>,
 }
 
@@ -89,6 +91,7 @@ impl Store {
             logs: BTreeMap::new(),
             invitations: Invitations::open(dir, true)?,
             secret,
+            rounds: journal::Cached::default(),
             _lock: None,
         })
     }
@@ -111,6 +114,7 @@ impl Store {
             logs,
             invitations: Invitations::open(dir, false)?,
             secret: [0; 32],
+            rounds: journal::Cached::default(),
             _lock: None,
         })
     }

@@ -46,10 +46,8 @@ impl Store {
     /// Whether `survey` takes answers at `now`: the secretariat's last word
     /// if it closed or reopened the edition, else the definition's dates.
     pub fn round(&self, survey: &Survey, now: DateTime<Utc>) -> Result<RoundState, StoreError> {
-        let last = journal::read(&self.round_path())?
-            .into_iter()
-            .rev()
-            .find(|r| &r[1] == survey.id.as_str());
+        let lines = self.rounds.lines(&self.round_path())?;
+        let last = lines.iter().rev().find(|r| &r[1] == survey.id.as_str());
         Ok(match last {
             Some(r) => RoundState {
                 open: &r[2] == "open",
