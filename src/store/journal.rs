@@ -70,12 +70,13 @@ pub(crate) fn read(path: &Path) -> Result<Vec<csv::StringRecord>, StoreError> {
 
 /// A journal read again only when its size or time changes: cheap to ask on
 /// every request, and a change made by another process counts at once.
+/// A file's size and modification time: what says it changed.
+type Stamp = Option<(u64, std::time::SystemTime)>;
+type Lines = std::sync::Arc<Vec<csv::StringRecord>>;
+
 #[derive(Default)]
 pub(crate) struct Cached {
-    state: std::sync::Mutex<(
-        Option<(u64, std::time::SystemTime)>,
-        std::sync::Arc<Vec<csv::StringRecord>>,
-    )>,
+    state: std::sync::Mutex<(Stamp, Lines)>,
 }
 
 impl Cached {
