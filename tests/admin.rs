@@ -47,19 +47,7 @@ async fn sign_in_and_sign_out_guard_every_workspace_page() {
 async fn the_session_cookie_is_http_only_and_same_site_strict() {
     let app = TestApp::spawn().await;
     let a = app.browser();
-    let (_, page) = a.get("/admin").await;
-    let csrf = common::csrf_of(&page);
-    let r = a
-        .client
-        .post(format!("{}/admin/login", app.base))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(common::encode(&[
-            ("csrf", &csrf),
-            ("password", ADMIN_PASSWORD),
-        ]))
-        .send()
-        .await
-        .unwrap();
+    let r = a.sign_in_response(ADMIN_PASSWORD).await;
     let cookies: Vec<String> = r
         .headers()
         .get_all("set-cookie")
@@ -94,19 +82,7 @@ async fn five_failed_sign_ins_from_one_address_get_429_with_retry_after() {
         let (status, _) = a.sign_in("nope").await;
         assert_eq!(status, 401);
     }
-    let (_, page) = a.get("/admin").await;
-    let csrf = common::csrf_of(&page);
-    let r = a
-        .client
-        .post(format!("{}/admin/login", app.base))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(common::encode(&[
-            ("csrf", &csrf),
-            ("password", ADMIN_PASSWORD),
-        ]))
-        .send()
-        .await
-        .unwrap();
+    let r = a.sign_in_response(ADMIN_PASSWORD).await;
     assert_eq!(r.status().as_u16(), 429, "even the right password waits");
     let wait: u64 = r.headers()["retry-after"]
         .to_str()

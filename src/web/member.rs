@@ -285,39 +285,43 @@ pub async fn save(
     };
     let checked = answers::process(survey, &answer_fields, mode)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let typed = || Prefill::from_fields(&answer_fields);
+    // Whatever goes wrong from here, the page comes back with what was typed.
+    let again = |cells,
+                 problems,
+                 failure: Option<(&str, &str)>,
+                 status|
+     -> Result<HttpResponse, AppError> {
+        let failure = failure.map(|(h, t)| (h.to_string(), t.to_string()));
+        let form = FormState {
+            prefill: Prefill::from_fields(&answer_fields),
+            cells,
+            problems,
+            notice: None,
+            failure,
+        };
+        Ok(with_status(status, render_form(&state, &token, &h, form)?))
+    };
     let csrf_ok =
         given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
     if !csrf_ok {
-        let failure = Some(("Nothing was saved: this page is out of date".to_string(), "The form's security code did not match (the page may be from before the server was reset). Your answers are kept below: press the button again to save them.".to_string()));
-        let body = render_form(
-            &state,
-            &token,
-            &h,
-            FormState {
-                prefill: typed(),
-                cells: checked.cells,
-                problems: Problems::default(),
-                notice: None,
-                failure,
-            },
-        )?;
-        return Ok(with_status(StatusCode::FORBIDDEN, body));
+        let failure = (
+            "Nothing was saved: this page is out of date",
+            "The form's security code did not match (the page may be from before the server was reset). Your answers are kept below: press the button again to save them.",
+        );
+        return again(
+            checked.cells,
+            Problems::default(),
+            Some(failure),
+            StatusCode::FORBIDDEN,
+        );
     }
     if !checked.problems.is_empty() {
-        let body = render_form(
-            &state,
-            &token,
-            &h,
-            FormState {
-                prefill: typed(),
-                cells: checked.cells,
-                problems: checked.problems,
-                notice: None,
-                failure: None,
-            },
-        )?;
-        return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, body));
+        return again(
+            checked.cells,
+            checked.problems,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let status = if mode == Mode::Submit {
         Status::Submitted
@@ -340,20 +344,16 @@ pub async fn save(
         }
         Err(e) => {
             tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "a save failed");
-            let failure = Some(("Your answers could not be saved: please retry".to_string(), "The server could not write them to disk just now. They are kept in this page: press the button again in a moment. If it keeps failing, copy your longest answers somewhere safe and tell the secretariat.".to_string()));
-            let body = render_form(
-                &state,
-                &token,
-                &h,
-                FormState {
-                    prefill: typed(),
-                    cells: checked.cells,
-                    problems: Problems::default(),
-                    notice: None,
-                    failure,
-                },
-            )?;
-            Ok(with_status(StatusCode::SERVICE_UNAVAILABLE, body))
+            let failure = (
+                "Your answers could not be saved: please retry",
+                "The server could not write them to disk just now. They are kept in this page: press the button again in a moment. If it keeps failing, copy your longest answers somewhere safe and tell the secretariat.",
+            );
+            again(
+                checked.cells,
+                Problems::default(),
+                Some(failure),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
         }
     }
 }

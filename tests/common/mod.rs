@@ -328,6 +328,19 @@ impl Admin {
         (status, r.text().await.expect("a body"))
     }
 
+    /// Signs in with `password` from a fresh sign-in page; the raw answer.
+    pub async fn sign_in_response(&self, password: &str) -> reqwest::Response {
+        let (_, page) = self.get("/admin").await;
+        let csrf = csrf_of(&page);
+        self.client
+            .post(format!("{}/admin/login", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(encode(&[("csrf", &csrf), ("password", password)]))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     /// Opens the sign-in page and signs in with `password`; the status and the Location or body.
     pub async fn sign_in(&self, password: &str) -> (u16, String) {
         let (_, page) = self.get("/admin").await;
