@@ -1,7 +1,7 @@
 //! What the secretariat takes away: CSV downloads streamed as they are
 //! written, the annual report, and the audit log.
 
-use super::{client_ip, page, require};
+use super::{client_ip, page, require, survey_of};
 use crate::export::{self, ExportKind, ExportOptions};
 use crate::report::{self, ReportOptions};
 use crate::store::AuditEntry;
@@ -59,11 +59,7 @@ pub async fn export(
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     require(&state, &req)?;
-    let survey = state
-        .store
-        .survey(&path)
-        .cloned()
-        .map_err(|_| AppError::NotFound)?;
+    let survey = survey_of(&state, &path)?;
     let kind = match query.kind.as_str() {
         "responses" | "" => ExportKind::Responses,
         "revisions" => ExportKind::Revisions,
@@ -132,11 +128,7 @@ pub async fn report(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     require(&state, &req)?;
-    let survey = state
-        .store
-        .survey(&path)
-        .cloned()
-        .map_err(|_| AppError::NotFound)?;
+    let survey = survey_of(&state, &path)?;
     let st = state.clone();
     let id = survey.id.clone();
     let html = web::block(move || {

@@ -264,6 +264,18 @@ async fn logout(
         .finish())
 }
 
+/// The edition named in a path; an unknown name is a plain 404.
+pub fn survey_of(
+    state: &AppState,
+    id: &str,
+) -> Result<std::sync::Arc<crate::definition::Survey>, AppError> {
+    state
+        .store
+        .survey(id)
+        .cloned()
+        .map_err(|_| AppError::NotFound)
+}
+
 /// An admin page with status 200.
 pub fn page(body: String) -> HttpResponse {
     html(body)

@@ -1,6 +1,6 @@
 //! One member's response, read-only, with every revision and what changed.
 
-use super::{page, require};
+use super::{page, require, survey_of};
 use crate::answers::{self, SectionView};
 use crate::round;
 use crate::store::Revision;
@@ -87,11 +87,7 @@ pub async fn response(
 ) -> Result<HttpResponse, AppError> {
     let session = require(&state, &req)?;
     let (survey_id, code) = path.into_inner();
-    let survey = state
-        .store
-        .survey(&survey_id)
-        .cloned()
-        .map_err(|_| AppError::NotFound)?;
+    let survey = survey_of(&state, &survey_id)?;
     let member = survey.member(&code).ok_or(AppError::NotFound)?.clone();
     let st = state.store.member(&survey.id, &member.code)?;
     let invited = state

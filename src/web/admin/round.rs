@@ -1,7 +1,7 @@
 //! The round overview: who has answered, invitations and reminders, and
 //! closing or reopening the edition.
 
-use super::{client_ip, page, require, require_post};
+use super::{client_ip, page, require, require_post, survey_of};
 use crate::definition::{Cell, Kind, Survey, TextFormat};
 use crate::round::{self, Count, MemberLine, Progress};
 use crate::web::{AppError, AppState};
@@ -10,7 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use std::sync::Arc;
 
 pub struct RegionLine {
     pub name: String,
@@ -31,14 +30,6 @@ struct Overview<'a> {
     associates: Count,
     members: Vec<MemberLine>,
     sort: &'a str,
-}
-
-fn survey_of(state: &AppState, id: &str) -> Result<Arc<Survey>, AppError> {
-    state
-        .store
-        .survey(id)
-        .cloned()
-        .map_err(|_| AppError::NotFound)
 }
 
 fn member_lines(state: &AppState, survey: &Survey) -> Result<Vec<MemberLine>, AppError> {
