@@ -5,7 +5,7 @@ mod load;
 mod members;
 
 pub use load::{DefinitionError, load_dir, load_file};
-pub use members::{Member, MemberStatus, load_members};
+pub use members::{Member, MemberStatus, is_member_code, load_members};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
