@@ -6,7 +6,6 @@
 //!     cargo bench --bench saves -- [--clients 1,16,64] [--seconds 5] [--dir DIR]
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
