@@ -115,8 +115,7 @@ pub struct Checked {
 
 fn question_of(survey: &Survey, index: usize) -> &Question {
     survey
-        .questions()
-        .nth(index)
+        .question_at(index)
         .expect("a column's question index comes from the loader")
 }
 
@@ -149,23 +148,18 @@ pub fn process(
     for (k, v) in fields {
         by_name.entry(k.as_str()).or_default().push(v.as_str());
     }
-    let known: HashSet<String> = survey
-        .columns()
-        .iter()
-        .flat_map(|c| {
-            let q = question_of(survey, c.question);
-            let mut names = vec![c.name.clone()];
-            if is_number_cell(&q.kind, &c.cell) {
-                names.push(format!("{}{UNKNOWN_SUFFIX}", c.name));
-            }
-            names
+    // A field is a column's name, or a number column's name with the "unknown" suffix.
+    let is_known = |name: &str| {
+        let (column, unknown) = match name.strip_suffix(UNKNOWN_SUFFIX) {
+            Some(base) => (base, true),
+            None => (name, false),
+        };
+        survey.column_index(column).is_some_and(|i| {
+            let col = &survey.columns()[i];
+            !unknown || is_number_cell(&question_of(survey, col.question).kind, &col.cell)
         })
-        .collect();
-    let mut unknown_fields: Vec<&str> = by_name
-        .keys()
-        .copied()
-        .filter(|k| !known.contains(*k))
-        .collect();
+    };
+    let mut unknown_fields: Vec<&str> = by_name.keys().copied().filter(|k| !is_known(k)).collect();
     unknown_fields.sort_unstable();
     if let Some(first) = unknown_fields.first() {
         let shown: String = first.chars().take(60).collect();

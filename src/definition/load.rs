@@ -865,19 +865,23 @@ impl Checker {
                     .into(),
             );
         }
-        Some(Survey {
-            id,
-            title: raw.title,
-            year: raw.year,
-            reference_period: raw.reference_period,
-            introduction: raw.introduction,
-            opens: opens?,
-            closes: closes?,
-            previous,
-            members,
-            sections,
-            columns,
-        })
+        Some(
+            Survey {
+                id,
+                title: raw.title,
+                year: raw.year,
+                reference_period: raw.reference_period,
+                introduction: raw.introduction,
+                opens: opens?,
+                closes: closes?,
+                previous,
+                members,
+                sections,
+                columns,
+                index: Default::default(),
+            }
+            .assemble(),
+        )
     }
 
     /// Checks one question. With its kind, gives whether that kind is as

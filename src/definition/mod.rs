@@ -37,6 +37,33 @@ pub struct Survey {
     pub members: Vec<Member>,
     pub sections: Vec<Section>,
     columns: Vec<Column>,
+    /// Look-ups the form and the exports make on every request.
+    index: Index,
+}
+
+/// Where each question and column is, built once at load.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// (section, position in it) of each question, in questionnaire order.
+    questions: Vec<(usize, usize)>,
+    columns: std::collections::HashMap<String, usize>,
+}
+
+impl Index {
+    fn new(sections: &[Section], columns: &[Column]) -> Index {
+        Index {
+            questions: sections
+                .iter()
+                .enumerate()
+                .flat_map(|(s, sec)| (0..sec.questions.len()).map(move |q| (s, q)))
+                .collect(),
+            columns: columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
+        }
+    }
 }
 
 /// A section of the questionnaire: a heading and its questions.
@@ -239,7 +266,19 @@ impl Survey {
 
     /// The index of the column with this name.
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.name == name)
+        self.index.columns.get(name).copied()
+    }
+
+    /// The question at this index in questionnaire order (as [`Column::question`] counts).
+    pub fn question_at(&self, index: usize) -> Option<&Question> {
+        let &(s, q) = self.index.questions.get(index)?;
+        self.sections.get(s)?.questions.get(q)
+    }
+
+    /// Builds an edition from its parts (the loader checks them first).
+    pub(crate) fn assemble(mut self) -> Survey {
+        self.index = Index::new(&self.sections, &self.columns);
+        self
     }
 
     /// The member with this code, if it is on this edition's list.

@@ -179,7 +179,7 @@ fn known_email(state: &AppState, survey: &Survey, code: &str) -> Option<String> 
         .iter()
         .zip(&latest.cells)
         .find_map(|(col, value)| {
-            let q = survey.questions().nth(col.question)?;
+            let q = survey.question_at(col.question)?;
             let is_email = match (&q.kind, &col.cell) {
                 (Kind::Text { format, .. }, Cell::Whole) => *format == TextFormat::Email,
                 (Kind::Text { parts, .. }, Cell::Part { part }) => parts
