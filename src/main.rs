@@ -384,12 +384,8 @@ fn export(
     options: ExportOptions,
     dirs: &Dirs,
 ) -> Result<(), String> {
-    let kind = match kind {
-        "revisions" => ExportKind::Revisions,
-        "long" => ExportKind::Long,
-        "codebook" => ExportKind::Codebook,
-        _ => ExportKind::Responses,
-    };
+    // clap has already checked that the name is one of these.
+    let kind = ExportKind::from_name(kind).unwrap_or(ExportKind::Responses);
     let surveys = load_surveys(&dirs.surveys)?;
     let store = Store::open_read_only(&dirs.data, surveys).map_err(|e| e.to_string())?;
     store.survey(survey).map_err(|e| e.to_string())?;
@@ -402,7 +398,7 @@ fn export(
                 exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
             std::io::Write::flush(&mut w)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("{} rows written to {}", rows, path.display());
+            eprintln!("{rows} row(s) written to {}", path.display());
             audit(&store, "export", survey, "", &path.display().to_string());
         }
         None => {

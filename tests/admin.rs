@@ -347,3 +347,134 @@ async fn reminders_list_those_who_have_not_submitted_with_new_working_links() {
         "the old link ends"
     );
 }
+
+async fn download(admin: &common::Admin, query: &str) -> (String, String) {
+    let r = admin
+        .client
+        .get(format!("{}/admin/s/spam-2022/export?{query}", admin.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{query}");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    (disposition, r.text().await.unwrap())
+}
+
+fn parse(csv_text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[tokio::test]
+async fn downloads_give_back_what_was_submitted_value_for_value_and_neutralise_formulas() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let kr = app.invite("spam-2022", "KR");
+    app.save(&kr, "submit", &full_2022()).await;
+    let jp = app.invite("spam-2022", "JP");
+    app.save(&jp, "draft", &[("P1", "only a draft")]).await;
+    let submitted = app
+        .rows("spam-2022")
+        .into_iter()
+        .find(|r| r["status"] == "submitted")
+        .unwrap();
+
+    let (disposition, raw) = download(&admin, "kind=responses&raw=on").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert!(
+        disposition.contains(&format!("spam-2022-responses-{today}.csv")),
+        "{disposition}"
+    );
+    let (header, rows) = parse(&raw);
+    assert_eq!(rows.len(), 1, "drafts are not responses");
+    let row: std::collections::HashMap<&str, &str> = header
+        .iter()
+        .map(String::as_str)
+        .zip(rows[0].iter().map(String::as_str))
+        .collect();
+    for (column, value) in &submitted {
+        if ["revision", "time", "member", "status"].contains(&column.as_str()) {
+            continue;
+        }
+        assert_eq!(
+            row[column.as_str()],
+            value,
+            "{column} comes back exactly with raw"
+        );
+    }
+    assert_eq!(row["A2_email"], "1");
+    assert_eq!(row["A2_fax"], "0");
+
+    let (_, safe) = download(&admin, "kind=responses").await;
+    let (header, rows) = parse(&safe);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        rows[0][col("A12")],
+        "'=SUM(A1:A9)\r\nline two, with a comma",
+        "a formula is neutralised"
+    );
+    assert_eq!(rows[0][col("B9")], "'+1000 USD");
+    assert_eq!(rows[0][col("C1")], "'@Regulator");
+    assert_eq!(
+        rows[0][col("P1")],
+        submitted["P1"],
+        "other text is untouched"
+    );
+
+    let (_, labels) = download(&admin, "kind=responses&labels=on&bom=on").await;
+    assert!(
+        labels.starts_with('\u{feff}'),
+        "a byte-order mark when asked"
+    );
+    let (header, rows) = parse(&labels);
+    assert_eq!(
+        rows[0][header.iter().position(|h| h == "A4").unwrap()],
+        "SMS/MMS"
+    );
+
+    let (_, codebook) = download(&admin, "kind=codebook").await;
+    let (_, entries) = parse(&codebook);
+    let named: Vec<&str> = entries.iter().map(|e| e[0].as_str()).collect();
+    let (responses_header, _) = parse(&safe);
+    assert_eq!(
+        named,
+        responses_header
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        "the codebook names every column, in order"
+    );
+
+    let (_, revisions) = download(&admin, "kind=revisions").await;
+    let (_, rows) = parse(&revisions);
+    assert_eq!(rows.len(), 2, "revisions include the draft");
+    let (_, long) = download(&admin, "kind=long").await;
+    assert!(parse(&long).1.iter().any(|r| r.contains(&"G4".to_string())));
+
+    let (status, _) = admin.get("/admin/s/spam-2022/export?kind=everything").await;
+    assert_eq!(status, 400);
+    let (_, audit) = admin.get("/admin/audit").await;
+    assert!(
+        audit.contains(&format!("spam-2022-responses-{today}.csv")),
+        "downloads are audited"
+    );
+}

@@ -60,17 +60,14 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
-    let kind = match query.kind.as_str() {
-        "responses" | "" => ExportKind::Responses,
-        "revisions" => ExportKind::Revisions,
-        "long" => ExportKind::Long,
-        "codebook" => ExportKind::Codebook,
-        _ => {
-            return Err(AppError::BadRequest(
-                "the kind must be responses, revisions, long or codebook".into(),
-            ));
-        }
+    let name = if query.kind.is_empty() {
+        "responses"
+    } else {
+        query.kind.as_str()
     };
+    let kind = ExportKind::from_name(name).ok_or_else(|| {
+        AppError::BadRequest("the kind must be responses, revisions, long or codebook".into())
+    })?;
     let options = ExportOptions {
         labels: query.labels.is_some(),
         raw: query.raw.is_some(),
