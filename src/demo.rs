@@ -144,6 +144,13 @@ pub async fn fill(store: &Store, survey: &str, seed: u64) -> Result<Summary, Sto
     Ok(summary)
 }
 
+/// A complete, plausible submission for `member`, as form fields: what the
+/// benchmarks' data generator stores for respondents beyond the demo's.
+pub fn submission(survey: &Survey, member: &Member, seed: u64) -> Vec<(String, String)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(member_seed(seed, &survey.id, &member.code));
+    Maker::new(survey, member, &mut rng).fields()
+}
+
 /// The fields of the first questions only: a draft left half done.
 fn partial(s: &Survey, fields: &[(String, String)], rng: &mut ChaCha8Rng) -> Vec<(String, String)> {
     let n = s.questions().count();
