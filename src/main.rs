@@ -464,6 +464,13 @@ fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
     spam_survey::demo::prepare_dir(&dirs.data)?;
     let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
     store.survey(survey).map_err(|e| e.to_string())?;
+    if !store.members(survey).map_err(|e| e.to_string())?.is_empty() {
+        return Err(format!(
+            "{survey} already has answers in {}: demo data is made once per edition (delete the folder {} to make it again)",
+            dirs.data.display(),
+            dirs.data.join(survey).display()
+        ));
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let summary = runtime
         .block_on(spam_survey::demo::fill(&store, survey, seed))

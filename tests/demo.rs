@@ -202,3 +202,42 @@ async fn the_two_editions_get_different_answers_from_one_seed() {
     };
     assert_ne!(a1("spam-2021"), a1("spam-2022"));
 }
+
+#[test]
+fn the_demo_command_fills_an_edition_once_and_the_report_says_the_data_are_synthetic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
+            .args(args)
+            .arg("--surveys")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/surveys"))
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo", "--survey", "spam-2022"]).status.success());
+    let again = run(&["demo", "--survey", "spam-2022"]);
+    assert!(
+        !again.status.success(),
+        "a second demo run would pile up answers"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has answers"));
+    let out = dir.path().join("r.html");
+    assert!(
+        run(&[
+            "report",
+            "--survey",
+            "spam-2022",
+            "--no-compare",
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<title>[Demo data] "));
+    assert!(html.contains("Do not cite these figures."));
+}

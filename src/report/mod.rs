@@ -89,7 +89,8 @@ pub fn build(
         .transpose()?;
     let report = aggregate::report(&current, previous.as_ref());
     let bar = progress_bar(options.progress, current_survey.questions().count());
-    let html = render::render(&report, options.generated, || bar.inc(1));
+    let synthetic = crate::demo::is_demo(&store.dir);
+    let html = render::render(&report, options.generated, synthetic, || bar.inc(1));
     bar.finish_and_clear();
     html
 }

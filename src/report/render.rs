@@ -27,6 +27,8 @@ const MAX_PAIRS: usize = 14;
 #[template(path = "report/report.html")]
 struct Page<'a> {
     css: &'a str,
+    /// The data are synthetic (made by `spam-survey demo`): say so on the cover.
+    synthetic: bool,
     heading: String,
     questionnaire: String,
     edition: String,
@@ -216,6 +218,7 @@ fn share_text(count: usize, pct: Option<f64>) -> String {
 pub fn render(
     report: &Report,
     generated: Option<DateTime<Utc>>,
+    synthetic: bool,
     mut tick: impl FnMut(),
 ) -> Result<String, ReportError> {
     let mut counter = Counter::default();
@@ -249,6 +252,7 @@ pub fn render(
     ));
     let page = Page {
         css: CSS,
+        synthetic,
         heading: format!("Annual report on spam {year}"),
         questionnaire: report.edition.title.clone(),
         edition: format!("{year} ({})", report.edition.id),

@@ -20,6 +20,8 @@ pub struct RegionLine {
 #[template(path = "admin/overview.html")]
 struct Overview<'a> {
     csrf: String,
+    /// The data directory holds synthetic demo data.
+    demo: bool,
     survey: &'a Survey,
     editions: Vec<(String, String)>,
     open: bool,
@@ -128,6 +130,7 @@ pub async fn overview(
     };
     let page_body = Overview {
         csrf: session.csrf,
+        demo: crate::demo::is_demo(&state.store.dir),
         editions: state
             .store
             .surveys
