@@ -412,3 +412,24 @@ async fn text_from_the_definition_and_the_member_list_is_escaped_in_the_svg_char
         assert!(!svg.contains("<script"));
     }
 }
+
+#[tokio::test]
+async fn a_private_question_is_counted_but_never_quoted() {
+    let (_dir, store) = data_dir().await;
+    let html = build(&store);
+    assert!(
+        store
+            .survey("spam-2022")
+            .unwrap()
+            .question("P3")
+            .unwrap()
+            .private
+    );
+    assert!(
+        !html.contains("test@example.org"),
+        "a contact's address is not published"
+    );
+    assert!(!html.contains("Test Person"), "nor a contact's name");
+    assert!(html.contains("These answers are personal data"));
+    assert!(html.contains("[Test] Ministry"), "other texts are quoted");
+}

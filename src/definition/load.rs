@@ -223,6 +223,8 @@ struct RawQuestion {
     #[serde(default)]
     required: bool,
     shown_if: Option<RawCondition>,
+    #[serde(default)]
+    private: bool,
     options: Option<Vec<RawChoice>>,
     options_from: Option<String>,
     select: Option<bool>,
@@ -1107,6 +1109,7 @@ impl Checker {
             help: rq.help.clone(),
             required: rq.required,
             shown_if,
+            private: rq.private,
             kind,
             cells: 0..0,
         };

@@ -83,6 +83,9 @@ pub struct Question {
     pub help: Option<String>,
     pub required: bool,
     pub shown_if: Option<Condition>,
+    /// Personal data (a contact person): kept and exported for the
+    /// secretariat, never quoted in the published report.
+    pub private: bool,
     pub kind: Kind,
     /// The range of this question's cells in [`Survey::columns`].
     pub cells: std::ops::Range<usize>,

@@ -407,15 +407,17 @@ fn figures(ed: &Edition, index: usize, q: &Question) -> (Base, Body, Vec<Quote>)
             parts: parts.iter().map(|p| p.label.clone()).collect(),
             rows: answering
                 .iter()
+                .filter(|_| !q.private)
                 .map(|r| TextRow {
                     country: r.member.name.clone(),
                     texts: q.cells.clone().map(|i| r.cells[i].clone()).collect(),
                 })
                 .collect(),
+            withheld: if q.private { answering.len() } else { 0 },
         },
     };
     let mut specified = Vec::new();
-    if let Some(options) = q.kind.options() {
+    if let Some(options) = q.kind.options().filter(|_| !q.private) {
         for i in q.cells.clone() {
             if let Cell::Specify { option } = &survey.columns()[i].cell {
                 for r in &shown {

@@ -188,6 +188,8 @@ pub enum Body {
     Text {
         parts: Vec<String>,
         rows: Vec<TextRow>,
+        /// Answers of a private question: counted, never quoted.
+        withheld: usize,
     },
 }
 

@@ -648,7 +648,7 @@ fn a_rank_gives_three_two_one_points_and_is_sorted() {
 #[test]
 fn texts_are_kept_exactly_as_typed_part_by_part() {
     let r = built();
-    let Body::Text { parts, rows } = &q(&r, "A0").body else {
+    let Body::Text { parts, rows, .. } = &q(&r, "A0").body else {
         panic!()
     };
     assert_eq!(parts, &["Name", "E-mail"]);

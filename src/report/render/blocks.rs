@@ -281,7 +281,12 @@ pub(super) fn body_blocks(
                 points.join(", ")
             )));
         }
-        Body::Text { parts, rows } => {
+        Body::Text { withheld, .. } if *withheld > 0 => {
+            blocks.push(Block::Note(format!(
+                "{withheld} member(s) answered. These answers are personal data (contact details): the secretariat keeps them, and they are not published."
+            )));
+        }
+        Body::Text { parts, rows, .. } => {
             if rows.is_empty() {
                 blocks.push(Block::Note("No member answered this question.".into()));
             } else {
