@@ -89,3 +89,38 @@ mod tests {
         assert_eq!(f[0].1, "=1+1\r\nline two");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_fields_survive_encoding_and_parsing(fields in proptest::collection::vec((".{1,20}", any::<String>()), 0..20)) {
+            let body = fields
+                .iter()
+                .map(|(k, v)| format!("{}={}", utf8_percent_encode(k, NON_ALPHANUMERIC), utf8_percent_encode(v, NON_ALPHANUMERIC)))
+                .collect::<Vec<_>>()
+                .join("&");
+            prop_assert_eq!(parse(body.as_bytes()).unwrap(), fields);
+        }
+
+        #[test]
+        fn any_bytes_are_either_parsed_or_refused_without_a_panic(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            match parse(&body) {
+                Ok(fields) => prop_assert!(fields.len() <= MAX_FIELDS),
+                Err(FormError::InvalidUtf8(_)) | Err(FormError::TooManyFields) => {}
+            }
+        }
+
+        #[test]
+        fn a_value_is_decoded_exactly(value in any::<String>()) {
+            let body = format!("G4={}", utf8_percent_encode(&value, NON_ALPHANUMERIC));
+            prop_assert_eq!(parse(body.as_bytes()).unwrap(), vec![("G4".to_string(), value)]);
+        }
+    }
+}

@@ -62,12 +62,17 @@ struct Holder {
     member: Member,
 }
 
-fn holder(state: &AppState, token: &str) -> Result<Holder, AppError> {
-    let h = state
-        .store
-        .invitations
-        .holder(token)?
-        .ok_or(AppError::NotFound)?;
+/// The holder of a link; a wrong link counts against its address, and an
+/// address that has tried too many is held back (valid links too, for a while).
+fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
+    let ip = super::admin::client_ip(state, req);
+    if let Some(wait) = state.link_guesses.wait(ip) {
+        return Err(AppError::TooManyAttempts(wait.as_secs()));
+    }
+    let Some(h) = state.store.invitations.holder(token)? else {
+        state.link_guesses.fail(ip);
+        return Err(AppError::NotFound);
+    };
     let survey = state
         .store
         .survey(&h.survey)
@@ -167,7 +172,7 @@ pub async fn show(
     token: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &token)?;
+    let h = holder(&state, &req, &token)?;
     let survey = &h.survey;
     let stored = state.store.member(&survey.id, &h.member.code)?;
     let now = Utc::now();
@@ -243,7 +248,7 @@ pub async fn save(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &token)?;
+    let h = holder(&state, &req, &token)?;
     let survey = &h.survey;
     if let Some(why) = closed_because(&state, survey, Utc::now())? {
         return Err(AppError::Forbidden(format!(
@@ -357,8 +362,9 @@ pub async fn save(
 pub async fn done(
     state: web::Data<AppState>,
     token: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &token)?;
+    let h = holder(&state, &req, &token)?;
     let survey = &h.survey;
     let stored = state.store.member(&survey.id, &h.member.code)?;
     let Some(rev) = stored.latest_submitted else {

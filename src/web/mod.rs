@@ -6,6 +6,7 @@ mod csrf;
 mod error;
 mod member;
 mod pages;
+pub mod throttle;
 pub mod view;
 
 pub use error::AppError;
@@ -31,7 +32,15 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Take the client's address from the proxy's headers (X-Forwarded-For).
     pub trust_proxy: bool,
+    /// Wrong invitation links per address.
+    pub link_guesses: throttle::Throttle,
 }
+
+/// Wrong invitation links one address may try within [`LINK_WINDOW`]: enough
+/// for a whole office behind one address to mistype links now and then.
+pub const LINK_GUESSES: usize = 30;
+/// The window over which wrong links are counted.
+pub const LINK_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// How the server is set up beyond its data.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +67,7 @@ impl AppState {
             auth,
             secure_cookies: settings.secure_cookies,
             trust_proxy: settings.trust_proxy,
+            link_guesses: throttle::Throttle::new(LINK_GUESSES, LINK_WINDOW),
         };
         Ok((state, generated))
     }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub struct TestApp {
     pub base: String,
+    /// Serve cookies as Secure (as behind a TLS proxy).
+    pub secure_cookies: bool,
     pub data: tempfile::TempDir,
     pub surveys: PathBuf,
     pub client: reqwest::Client,
@@ -60,10 +62,27 @@ impl TestApp {
         TestApp::spawn_on(surveys, tempfile::tempdir().expect("a temporary directory")).await
     }
 
+    /// A server that marks its cookies Secure, as behind a TLS proxy.
+    pub async fn spawn_with_secure_cookies() -> TestApp {
+        let data = tempfile::tempdir().expect("a temporary directory");
+        let app = TestApp {
+            base: String::new(),
+            secure_cookies: true,
+            data,
+            surveys: bundled_surveys(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a client"),
+        };
+        app.start().await
+    }
+
     /// A server on a data directory the test prepared (a small filesystem, say).
     pub async fn spawn_on(surveys: &Path, data: tempfile::TempDir) -> TestApp {
         let app = TestApp {
             base: String::new(),
+            secure_cookies: false,
             data,
             surveys: surveys.to_path_buf(),
             client: reqwest::Client::builder()
@@ -84,6 +103,7 @@ impl TestApp {
         let settings = Settings {
             base_url: self.base.clone(),
             admin_password: Some(ADMIN_PASSWORD.into()),
+            secure_cookies: self.secure_cookies,
             ..Settings::default()
         };
         let (state, _) = AppState::new(store, settings).expect("the state sets up");

@@ -2,6 +2,7 @@
 //! signed random cookies kept in memory, and throttling of failed attempts.
 
 use crate::store::StoreError;
+use crate::web::throttle::Throttle;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
@@ -30,7 +31,7 @@ pub const PASSWORD_FILE: &str = "admin-password.argon2";
 pub struct Auth {
     hash: String,
     sessions: Mutex<HashMap<String, Instant>>,
-    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    failures: Throttle,
 }
 
 /// 32 random bytes as base64url.
@@ -88,7 +89,7 @@ impl Auth {
         let auth = Auth {
             hash,
             sessions: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            failures: Throttle::new(MAX_FAILURES, WINDOW),
         };
         Ok((auth, generated))
     }
@@ -106,26 +107,12 @@ impl Auth {
 
     /// How long `ip` must wait before another attempt, if it is throttled.
     pub fn throttled(&self, ip: IpAddr) -> Option<Duration> {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let list = failures.entry(ip).or_default();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        if list.len() >= MAX_FAILURES {
-            let oldest = list.iter().min().copied().unwrap_or(now);
-            Some(
-                WINDOW
-                    .saturating_sub(now.duration_since(oldest))
-                    .max(Duration::from_secs(1)),
-            )
-        } else {
-            None
-        }
+        self.failures.wait(ip)
     }
 
     /// Counts a failed attempt from `ip`.
     pub fn failed(&self, ip: IpAddr) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures.entry(ip).or_default().push(Instant::now());
+        self.failures.fail(ip);
     }
 
     /// Starts a session; returns its id (the cookie carries it, signed).

@@ -164,7 +164,9 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRespon
 
 #[derive(serde::Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     next: String,
