@@ -307,6 +307,19 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
             files.len()
         ));
     }
+    // What only the whole folder can tell: each `previous` names an earlier edition there.
+    let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+        if let Err(errors) = definition::load_dir(folder) {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            return Err(format!("the editions in {} do not fit together", folder.display()));
+        }
+    }
     Ok(())
 }
 
