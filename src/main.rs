@@ -312,12 +312,19 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     folders.sort();
     folders.dedup();
     for folder in folders {
-        let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
         if let Err(errors) = definition::load_dir(folder) {
             for e in &errors {
                 eprintln!("{e}");
             }
-            return Err(format!("the editions in {} do not fit together", folder.display()));
+            return Err(format!(
+                "the editions in {} do not fit together",
+                folder.display()
+            ));
         }
     }
     Ok(())

@@ -35,10 +35,12 @@ pub async fn health() -> HttpResponse {
 }
 
 const STYLE: &str = include_str!("../../templates/assets/style.css");
+const FORM_SCRIPT: &str = include_str!("../../templates/assets/form.js");
 
 pub async fn asset(file: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (body, kind) = match file.as_str() {
         "style.css" => (STYLE, "text/css; charset=utf-8"),
+        "form.js" => (FORM_SCRIPT, "text/javascript; charset=utf-8"),
         _ => return Err(AppError::NotFound),
     };
     Ok(HttpResponse::Ok()

@@ -21,6 +21,8 @@ pub struct QuestionForm {
     pub required: bool,
     /// "Answer if you chose “Yes” in A9."
     pub condition: Option<String>,
+    /// The condition for the page's script: question, test, codes.
+    pub shown_if: Option<(String, &'static str, String)>,
     pub errors: Vec<String>,
     pub widget: Widget,
 }
@@ -75,6 +77,7 @@ pub struct NumberField {
 
 /// A row of a matrix of choices.
 pub struct MatrixRow {
+    pub code: String,
     pub label: String,
     pub name: String,
     pub cells: Vec<Opt>,
@@ -114,6 +117,8 @@ pub enum Widget {
         columns: Vec<String>,
         rows: Vec<MatrixRow>,
         note: Option<String>,
+        /// The multi whose picked options are this matrix's rows.
+        rows_from: Option<String>,
     },
     Rank {
         places: Vec<Select>,
@@ -233,6 +238,11 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
                     help: q.help.clone(),
                     required: q.required,
                     condition: condition_text(survey, q),
+                    shown_if: q.shown_if.as_ref().map(|c| match &c.test {
+                        Test::Is(codes) => (c.question.clone(), "is", codes.join(" ")),
+                        Test::IsNot(codes) => (c.question.clone(), "is-not", codes.join(" ")),
+                        Test::Answered => (c.question.clone(), "answered", String::new()),
+                    }),
                     errors: problems
                         .for_question(&q.id)
                         .into_iter()
@@ -373,6 +383,7 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                 .iter()
                 .zip(columns)
                 .map(|(r, c)| MatrixRow {
+                    code: r.code.clone(),
                     label: r.label.clone(),
                     name: c.name.clone(),
                     cells: opts(&c.name, choices, prefill, None),
@@ -381,6 +392,7 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
             note: rows_picked_in.as_ref().map(|src| {
                 format!("Answer only for the rows you picked in {src}; other rows are not stored.")
             }),
+            rows_from: rows_picked_in.clone(),
         },
         Kind::Rank { of, .. } => {
             let choices = survey
