@@ -256,8 +256,9 @@ test("the secretariat downloads the responses CSV, generates the report and prin
   assert.deepEqual(invalid, [], `the report is valid HTML:\n${describe(invalid)}`);
   const axeContext = await browser.newContext({ bypassCSP: true });
   const axePage = await axeContext.newPage();
-  await axePage.route(page.url(), (r) => r.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
-  await axePage.goto(page.url());
+  const address = page.url();
+  await axePage.route((u) => u.href === address, (r) => r.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+  await axePage.goto(address);
   const violations = await axe(axePage);
   assert.deepEqual(violations, [], `the report is accessible:\n${describe(violations)}`);
   await axeContext.close();

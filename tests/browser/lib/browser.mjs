@@ -46,6 +46,7 @@ export function savePage(dir, name, html) {
  * returns its messages of type "error", each with its file's name.
  */
 export function vnu(files) {
+  if (files.length === 0) return Promise.resolve([]);
   const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
   return new Promise((resolve, reject) => {
     execFile(
@@ -88,7 +89,10 @@ export async function axe(page, { all = false } = {}) {
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+      count: v.nodes.length,
+      // The first few elements, and how to fix the first.
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      fix: v.nodes[0]?.failureSummary,
     }));
   });
   return all ? violations : violations.filter((v) => v.impact === "serious" || v.impact === "critical");
