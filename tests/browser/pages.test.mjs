@@ -154,7 +154,7 @@ test("every page passes the W3C Nu HTML checker with no error", { timeout: 120_0
   assert.equal(pages.length, ALL_PAGES, "every page was collected");
 });
 
-test("axe-core finds no serious or critical accessibility violation on any page", { timeout: 180_000 }, async (t) => {
+test("axe-core finds no serious or critical accessibility violation on any page, on a desktop or a phone", { timeout: 180_000 }, async (t) => {
   // The server's CSP rightly refuses the injected axe script: this context
   // bypasses it, and is given each page exactly as it was served, at its own
   // address (its stylesheet and script come from the server as usual).
@@ -171,10 +171,16 @@ test("axe-core finds no serious or critical accessibility violation on any page"
     await page.goto(address, { waitUntil: "load" });
     await page.unrouteAll();
     assert.equal(served, 1, `${p.name} was checked as it was served`);
-    for (const v of await axe(page, { all: true })) {
-      if (v.impact === "serious" || v.impact === "critical") found.push({ page: p.name, ...v });
-      else t.diagnostic(`${p.name}: ${v.impact}: ${v.id}: ${v.help} (${v.nodes.length} element(s))`);
+    // On a desktop, then on a phone (what overflows there changes what a
+    // keyboard must be able to reach).
+    for (const [width, height] of [[1100, 900], [360, 740]]) {
+      await page.setViewportSize({ width, height });
+      for (const v of await axe(page, { all: true })) {
+        if (v.impact === "serious" || v.impact === "critical") found.push({ page: p.name, width, ...v });
+        else t.diagnostic(`${p.name} at ${width} px: ${v.impact}: ${v.id}: ${v.help} (${v.count} element(s))`);
+      }
     }
+    await page.setViewportSize({ width: 1100, height: 900 });
   }
   t.diagnostic(`${pages.length} pages checked, ${found.length} serious or critical violation(s)`);
   await context.close();

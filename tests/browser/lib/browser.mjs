@@ -81,7 +81,7 @@ const AXE = require.resolve("axe-core/axe.min.js");
  * impact "serious" or "critical"; with `all`, every violation.
  */
 export async function axe(page, { all = false } = {}) {
-  await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ["violations"] });
