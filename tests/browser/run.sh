@@ -33,12 +33,14 @@ apt_install() {
 
 if [ ! -x "$CHROMIUM" ]; then
   echo "== installing Debian's chromium"
-  apt_install chromium chromium-driver ||
+  apt_install chromium chromium-driver || true
+  [ -x "$CHROMIUM" ] ||
     fail "Chromium is missing at $CHROMIUM; install it with: apt-get update && apt-get install -y chromium chromium-driver (as root), or set CHROMIUM to a Chromium binary"
 fi
 if ! command -v java >/dev/null 2>&1; then
   echo "== installing a Java runtime for the Nu HTML checker"
-  apt_install default-jre-headless ||
+  apt_install default-jre-headless || true
+  command -v java >/dev/null 2>&1 ||
     fail "java is missing (the W3C Nu HTML checker runs on it); install it with: apt-get update && apt-get install -y default-jre-headless (as root)"
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
