@@ -27,3 +27,5 @@ echo "== spam-survey check (the bundled questionnaire definitions)"
 cargo run --quiet -- check
 echo "== cargo test"
 cargo test --all-targets --quiet
+echo "== browser tests (headless Chromium, the Nu HTML checker, axe-core)"
+bash tests/browser/run.sh
