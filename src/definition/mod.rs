@@ -47,10 +47,12 @@ struct Index {
     /// (section, position in it) of each question, in questionnaire order.
     questions: Vec<(usize, usize)>,
     columns: std::collections::HashMap<String, usize>,
+    /// Position of each member in the list, by code: a round may have a million.
+    members: std::collections::HashMap<String, usize>,
 }
 
 impl Index {
-    fn new(sections: &[Section], columns: &[Column]) -> Index {
+    fn new(sections: &[Section], columns: &[Column], members: &[Member]) -> Index {
         Index {
             questions: sections
                 .iter()
@@ -61,6 +63,11 @@ impl Index {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
+            members: members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.code.clone(), i))
                 .collect(),
         }
     }
@@ -280,13 +287,16 @@ impl Survey {
 
     /// Builds an edition from its parts (the loader checks them first).
     pub(crate) fn assemble(mut self) -> Survey {
-        self.index = Index::new(&self.sections, &self.columns);
+        self.index = Index::new(&self.sections, &self.columns, &self.members);
         self
     }
 
     /// The member with this code, if it is on this edition's list.
     pub fn member(&self, code: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.code == code)
+        self.index
+            .members
+            .get(code)
+            .and_then(|&i| self.members.get(i))
     }
 
     /// When answers start to be accepted.

@@ -156,7 +156,13 @@ fn info(s: &Survey) -> EditionInfo {
 
 /// The response rate, by sub-region, members and associates apart.
 pub fn response_rate(ed: &Edition) -> ResponseRate {
-    let responded = |code: &str| ed.responses.iter().any(|r| r.member.code == code);
+    // A set, not a search per member: a round may have a million respondents.
+    let codes: std::collections::HashSet<&str> = ed
+        .responses
+        .iter()
+        .map(|r| r.member.code.as_str())
+        .collect();
+    let responded = |code: &str| codes.contains(code);
     let mut names: Vec<String> = SUBREGIONS.iter().map(|s| s.to_string()).collect();
     let mut others: Vec<String> = ed
         .survey
