@@ -155,7 +155,7 @@ impl Store {
 
     /// What is stored of a member's response to an edition.
     pub fn member(&self, survey: &str, member: &str) -> Result<MemberState, StoreError> {
-        Ok(self.log(survey)?.member(member))
+        self.log(survey)?.member(member)
     }
 
     /// What is stored of every member that saved anything to an edition.
@@ -163,7 +163,7 @@ impl Store {
         &self,
         survey: &str,
     ) -> Result<std::collections::HashMap<String, MemberState>, StoreError> {
-        Ok(self.log(survey)?.members())
+        self.log(survey)?.members()
     }
 
     /// The latest submitted response of each member, in the member list's order.

@@ -80,6 +80,8 @@ pub struct ResponseLog {
     state: Arc<RwLock<State>>,
     /// None for a log opened read-only.
     queue: Option<mpsc::Sender<Job>>,
+    /// A read-only log's edition until its rows are loaded.
+    pending: std::sync::Mutex<Option<Survey>>,
 }
 
 fn header(survey: &Survey) -> Vec<String> {
@@ -341,21 +343,37 @@ impl ResponseLog {
             path: path.to_path_buf(),
             state,
             queue: Some(queue),
+            pending: std::sync::Mutex::new(None),
         })
     }
 
     /// Loads `path` for reading only: nothing is created, cut or written,
     /// and a torn last row is skipped. A missing file is an edition with no answers.
+    /// The rows are loaded on first use, so a command that only streams the
+    /// file (the revisions export, the codebook) never holds them in memory;
+    /// the header is checked at once.
     pub fn open_read_only(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
-        let (state, _, _, torn) = Self::load(survey, path)?;
-        if let Some((_, why)) = torn {
-            tracing::warn!(file = %path.display(), "the last row is not whole ({why}); it is left out");
-        }
+        Scanner::open(survey, path)?;
         Ok(ResponseLog {
             path: path.to_path_buf(),
-            state: Arc::new(RwLock::new(state)),
+            state: Arc::new(RwLock::new(State::default())),
             queue: None,
+            pending: std::sync::Mutex::new(Some(survey.clone())),
         })
+    }
+
+    /// Loads a read-only log's rows if they are not loaded yet.
+    fn ensure_loaded(&self) -> Result<(), StoreError> {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(survey) = pending.as_ref() {
+            let (state, _, _, torn) = Self::load(survey, &self.path)?;
+            if let Some((_, why)) = torn {
+                tracing::warn!(file = %self.path.display(), "the last row is not whole ({why}); it is left out");
+            }
+            *self.state.write().unwrap_or_else(|e| e.into_inner()) = state;
+            *pending = None;
+        }
+        Ok(())
     }
 
     #[allow(clippy::type_complexity)]
@@ -403,23 +421,24 @@ impl ResponseLog {
     }
 
     /// What is known of one member's saves.
-    pub fn member(&self, code: &str) -> MemberState {
-        self.read().members.get(code).cloned().unwrap_or_default()
+    pub fn member(&self, code: &str) -> Result<MemberState, StoreError> {
+        Ok(self.read()?.members.get(code).cloned().unwrap_or_default())
     }
 
     /// What is known of every member that saved anything.
-    pub fn members(&self) -> HashMap<String, MemberState> {
-        self.read().members.clone()
+    pub fn members(&self) -> Result<HashMap<String, MemberState>, StoreError> {
+        Ok(self.read()?.members.clone())
     }
 
     /// How many revisions the file holds.
-    pub fn revisions(&self) -> u64 {
-        self.read().revisions
+    pub fn revisions(&self) -> Result<u64, StoreError> {
+        Ok(self.read()?.revisions)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+    fn read(&self) -> Result<std::sync::RwLockReadGuard<'_, State>, StoreError> {
+        self.ensure_loaded()?;
         // A panic elsewhere cannot leave State half-changed (apply is simple), so a poisoned lock is still good to read.
-        self.state.read().unwrap_or_else(|e| e.into_inner())
+        Ok(self.state.read().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
