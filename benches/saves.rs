@@ -8,9 +8,8 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn arg(name: &str, default: &str) -> String {
@@ -79,24 +78,7 @@ async fn main() {
             .map(|m| store.invitations.issue("spam-2022", m).unwrap())
             .collect()
     };
-    let mut server = Command::new(env!("CARGO_BIN_EXE_spam-survey"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
-        .arg(common::bundled_surveys())
-        .arg("--data")
-        .arg(data.path())
-        .env("SPAM_SURVEY_ADMIN_PASSWORD", "bench")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("the server starts").unwrap();
-        if let Some(a) = line.strip_prefix("spam-survey is listening on ") {
-            break a.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines.by_ref() {});
+    let (mut server, base) = common::start_binary(data.path());
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(256)

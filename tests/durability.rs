@@ -6,55 +6,14 @@ mod common;
 use common::{TestApp, bundled_surveys, csrf_of, encode};
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CLIENTS: usize = 32;
 const ROUNDS: usize = 12;
-
-/// Starts the real binary on a free port; returns it and its address once it listens.
-fn start_server(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spam-survey"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
-        .arg(bundled_surveys())
-        .arg("--data")
-        .arg(data)
-        .env("SPAM_SURVEY_ADMIN_PASSWORD", "crash-test")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        assert!(
-            Instant::now() < deadline,
-            "the server did not say it was listening"
-        );
-        match lines.next() {
-            Some(Ok(line)) => {
-                if let Some(addr) = line.strip_prefix("spam-survey is listening on ") {
-                    // Keep draining stdout so the server never blocks on a full pipe.
-                    std::thread::spawn(move || for _ in lines.by_ref() {});
-                    return (child, addr.trim().to_string());
-                }
-            }
-            _ => {
-                let out = child.wait_with_output().expect("the server's output");
-                panic!(
-                    "the server did not start cleanly: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-        }
-    }
-}
 
 /// One client: saves drafts for its member as fast as it can until told to
 /// stop; returns the markers of the saves the server acknowledged.
@@ -128,7 +87,7 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
     let mut acknowledged: Vec<String> = Vec::new();
     let mut rng = rand::rng();
     for round in 0..ROUNDS {
-        let (mut server, base) = start_server(data.path());
+        let (mut server, base) = common::start_binary(data.path());
         let stop = Arc::new(AtomicBool::new(false));
         let tasks: Vec<_> = members
             .iter()
@@ -158,7 +117,7 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
     );
 
     // One more clean start: it must load everything, setting aside at most a torn last row.
-    let (mut server, base) = start_server(data.path());
+    let (mut server, base) = common::start_binary(data.path());
     let health = reqwest::get(format!("{base}/health")).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     server.kill().unwrap();

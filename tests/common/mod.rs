@@ -392,3 +392,43 @@ pub fn token_in(page: &str) -> String {
     let start = page.find("/r/").expect("the page shows a link") + 3;
     page[start..start + 43].to_string()
 }
+
+/// Starts the real binary on a free port; returns it and its address once it listens.
+pub fn start_binary(data: &Path) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
+        .arg(bundled_surveys())
+        .arg("--data")
+        .arg(data)
+        .env("SPAM_SURVEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not say it was listening"
+        );
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(addr) = line.strip_prefix("spam-survey is listening on ") {
+                    // Keep draining stdout so the server never blocks on a full pipe.
+                    std::thread::spawn(move || for _ in lines.by_ref() {});
+                    return (child, addr.trim().to_string());
+                }
+            }
+            _ => {
+                let out = child.wait_with_output().expect("the server's output");
+                panic!(
+                    "the server did not start cleanly: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+}
