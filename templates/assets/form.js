@@ -62,4 +62,8 @@
   form.addEventListener("change", update);
   form.addEventListener("input", update);
   update();
+
+  // After a refused submission, take the reader to the list of problems.
+  var problems = document.getElementById("problems");
+  if (problems) { problems.focus(); }
 }());
