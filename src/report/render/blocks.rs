@@ -17,26 +17,7 @@ pub(super) fn body_blocks(
             options,
             no_answer,
         } => {
-            let mut bars: Vec<Bar> = options
-                .iter()
-                .map(|s| Bar {
-                    label: s.label.clone(),
-                    value: s.count as f64,
-                    text: share_text(s.count, s.pct),
-                    muted: false,
-                })
-                .collect();
-            bars.push(Bar {
-                label: "No answer".into(),
-                value: *no_answer as f64,
-                text: no_answer.to_string(),
-                muted: true,
-            });
-            let mut rows: Vec<RowView> = options
-                .iter()
-                .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
-                .collect();
-            rows.push(muted("No answer", vec![no_answer.to_string(), "–".into()]));
+            let (bars, rows) = shares_with_no_answer(options, *no_answer);
             let svg = charts::bars(&bars, &alt_of(&format!("the answers to {}", q.id), &bars))?;
             blocks.push(Block::Figure(counter.figure(
                 caption(q, ": members per answer"),
@@ -75,26 +56,7 @@ pub(super) fn body_blocks(
             mean,
             ..
         } => {
-            let mut bars: Vec<Bar> = values
-                .iter()
-                .map(|s| Bar {
-                    label: s.label.clone(),
-                    value: s.count as f64,
-                    text: share_text(s.count, s.pct),
-                    muted: false,
-                })
-                .collect();
-            bars.push(Bar {
-                label: "No answer".into(),
-                value: *no_answer as f64,
-                text: no_answer.to_string(),
-                muted: true,
-            });
-            let mut rows: Vec<RowView> = values
-                .iter()
-                .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
-                .collect();
-            rows.push(muted("No answer", vec![no_answer.to_string(), "–".into()]));
+            let (bars, rows) = shares_with_no_answer(values, *no_answer);
             let mean_text = mean.map_or("–".into(), |m| format!("{m:.1}"));
             let svg = charts::bars(
                 &bars,
@@ -322,4 +284,30 @@ pub(super) fn ordinal_place(p: usize) -> String {
         3 => "3rd".into(),
         n => format!("{n}th"),
     }
+}
+
+/// The bars and table rows of answer shares, with "no answer" as its own
+/// grey bar and row (outside the base of the percentages).
+fn shares_with_no_answer(shares: &[Share], no_answer: usize) -> (Vec<Bar>, Vec<RowView>) {
+    let mut bars: Vec<Bar> = shares
+        .iter()
+        .map(|s| Bar {
+            label: s.label.clone(),
+            value: s.count as f64,
+            text: share_text(s.count, s.pct),
+            muted: false,
+        })
+        .collect();
+    bars.push(Bar {
+        label: "No answer".into(),
+        value: no_answer as f64,
+        text: no_answer.to_string(),
+        muted: true,
+    });
+    let mut rows: Vec<RowView> = shares
+        .iter()
+        .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
+        .collect();
+    rows.push(muted("No answer", vec![no_answer.to_string(), "–".into()]));
+    (bars, rows)
 }
