@@ -4,15 +4,10 @@
 //! it changes, so a new or revoked link counts at once.
 
 use super::{StoreError, journal};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{SecondsFormat, Utc};
-use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::SystemTime;
 
 const HEADER: [&str; 5] = ["time", "survey", "member", "action", "token_sha256"];
 /// A token is 32 random bytes (256 bits), written as 43 base64url characters.
@@ -25,19 +20,49 @@ pub struct Holder {
     pub member: String,
 }
 
+/// The links in force, as the invitations file says.
 #[derive(Default)]
-struct Cache {
-    stamp: Option<(u64, SystemTime)>,
-    /// token hash → holder, for links in force.
+struct Links {
+    /// token hash → holder.
     active: HashMap<String, Holder>,
     /// (survey, member) → hash of the link in force.
     current: HashMap<(String, String), String>,
 }
 
+impl Links {
+    /// Replays the file: an issue replaces the member's earlier link, a revoke ends it.
+    fn from_lines(lines: Vec<csv::StringRecord>) -> Links {
+        let mut links = Links::default();
+        for row in lines {
+            let holder = Holder {
+                survey: row[1].to_string(),
+                member: row[2].to_string(),
+            };
+            let key = (holder.survey.clone(), holder.member.clone());
+            let hash = row[4].to_string();
+            match &row[3] {
+                "issue" => {
+                    if let Some(old) = links.current.insert(key, hash.clone()) {
+                        links.active.remove(&old);
+                    }
+                    links.active.insert(hash, holder);
+                }
+                "revoke" => {
+                    if let Some(old) = links.current.remove(&key) {
+                        links.active.remove(&old);
+                    }
+                }
+                _ => {}
+            }
+        }
+        links
+    }
+}
+
 /// The invitations file and what it says now.
 pub struct Invitations {
     path: PathBuf,
-    cache: Mutex<Cache>,
+    links: journal::Cached<Links>,
 }
 
 /// The hash under which a token is kept.
@@ -52,14 +77,6 @@ pub fn looks_like_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn new_token() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(|e| StoreError::NotSaved(format!("no randomness from the system: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
 impl Invitations {
     /// Opens the invitations file of a data directory; with `create`, makes
     /// it when it is missing (without, a missing file means no invitations).
@@ -70,56 +87,16 @@ impl Invitations {
         }
         let inv = Invitations {
             path,
-            cache: Mutex::new(Cache::default()),
+            links: journal::Cached::default(),
         };
-        drop(inv.refresh()?);
+        inv.refresh()?;
         Ok(inv)
     }
 
-    /// Re-reads the file if it changed since it was last read.
-    fn refresh(&self) -> Result<std::sync::MutexGuard<'_, Cache>, StoreError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                *cache = Cache::default();
-                return Ok(cache);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let stamp = (meta.len(), meta.modified()?);
-        if cache.stamp == Some(stamp) {
-            return Ok(cache);
-        }
-        let mut fresh = Cache {
-            stamp: Some(stamp),
-            ..Cache::default()
-        };
-        // A torn last line (a crash mid-append) is skipped, not a reason to stop serving.
-        for row in journal::read(&self.path)? {
-            let holder = Holder {
-                survey: row[1].to_string(),
-                member: row[2].to_string(),
-            };
-            let key = (holder.survey.clone(), holder.member.clone());
-            let hash = row[4].to_string();
-            match &row[3] {
-                "issue" => {
-                    if let Some(old) = fresh.current.insert(key, hash.clone()) {
-                        fresh.active.remove(&old);
-                    }
-                    fresh.active.insert(hash, holder);
-                }
-                "revoke" => {
-                    if let Some(old) = fresh.current.remove(&key) {
-                        fresh.active.remove(&old);
-                    }
-                }
-                _ => {}
-            }
-        }
-        *cache = fresh;
-        Ok(cache)
+    /// The links in force, read again if the file changed since last time.
+    /// A torn last line (a crash mid-append) is skipped, not a reason to stop serving.
+    fn refresh(&self) -> Result<std::sync::Arc<Links>, StoreError> {
+        self.links.get(&self.path, Links::from_lines)
     }
 
     /// Who holds this token, if it is a link in force.
@@ -127,21 +104,20 @@ impl Invitations {
         if !looks_like_token(token) {
             return Ok(None);
         }
-        let cache = self.refresh()?;
-        Ok(cache.active.get(&token_hash(token)).cloned())
+        Ok(self.refresh()?.active.get(&token_hash(token)).cloned())
     }
 
     /// Whether the member has a link in force for the edition.
     pub fn is_invited(&self, survey: &str, member: &str) -> Result<bool, StoreError> {
-        let cache = self.refresh()?;
-        Ok(cache
+        Ok(self
+            .refresh()?
             .current
             .contains_key(&(survey.to_string(), member.to_string())))
     }
 
     /// Makes a new link for the member, ending any earlier one; returns the token.
     pub fn issue(&self, survey: &str, member: &str) -> Result<String, StoreError> {
-        let token = new_token()?;
+        let token = super::random_token()?;
         self.append(survey, member, "issue", &token_hash(&token))?;
         Ok(token)
     }

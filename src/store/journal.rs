@@ -68,23 +68,25 @@ pub(crate) fn read(path: &Path) -> Result<Vec<csv::StringRecord>, StoreError> {
         .collect())
 }
 
-/// A journal read again only when its size or time changes: cheap to ask on
-/// every request, and a change made by another process counts at once.
 /// A file's size and modification time: what says it changed.
 type Stamp = Option<(u64, std::time::SystemTime)>;
-type Lines = std::sync::Arc<Vec<csv::StringRecord>>;
 
+/// What a journal says, worked out again only when the file's size or time
+/// changes: cheap to ask on every request, and a change made by another
+/// process (the `invite` command beside the server) counts at once.
 #[derive(Default)]
-pub(crate) struct Cached {
-    state: std::sync::Mutex<(Stamp, Lines)>,
+pub(crate) struct Cached<T> {
+    state: std::sync::Mutex<(Stamp, std::sync::Arc<T>)>,
 }
 
-impl Cached {
-    /// The lines of `path`, from memory when the file has not changed.
-    pub(crate) fn lines(
+impl<T: Default> Cached<T> {
+    /// What `build` makes of the lines of `path`, from memory when the file
+    /// has not changed. A missing file is a journal with no lines.
+    pub(crate) fn get(
         &self,
         path: &Path,
-    ) -> Result<std::sync::Arc<Vec<csv::StringRecord>>, StoreError> {
+        build: impl FnOnce(Vec<csv::StringRecord>) -> T,
+    ) -> Result<std::sync::Arc<T>, StoreError> {
         let stamp = match std::fs::metadata(path) {
             Ok(m) => Some((m.len(), m.modified()?)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -92,7 +94,7 @@ impl Cached {
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if stamp.is_none() || state.0 != stamp {
-            *state = (stamp, std::sync::Arc::new(read(path)?));
+            *state = (stamp, std::sync::Arc::new(build(read(path)?)));
         }
         Ok(state.1.clone())
     }

@@ -40,6 +40,21 @@ pub enum StoreError {
     NoSuchSurvey(String),
 }
 
+/// `N` bytes from the operating system's generator (keys, salts, tokens).
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| StoreError::NotSaved(format!("no randomness from the system: {e}")))?;
+    Ok(bytes)
+}
+
+/// 32 random bytes (256 bits) as 43 base64url characters: links, session ids.
+pub fn random_token() -> Result<String, StoreError> {
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
+}
+
 /// fsync a directory, so that a file created or renamed in it survives a crash.
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
@@ -54,7 +69,7 @@ pub struct Store {
     pub invitations: Invitations,
     secret: [u8; 32],
     /// The round's changes, read again only when the file changes.
-    rounds: journal::Cached,
+    rounds: journal::Cached<Vec<csv::StringRecord>>,
     _lock: Option<File>,
 }
 
@@ -216,9 +231,7 @@ fn secret_key(dir: &Path) -> Result<[u8; 32], StoreError> {
             key.copy_from_slice(&bytes);
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            rand::rngs::OsRng
-                .try_fill_bytes(&mut key)
-                .map_err(|e| StoreError::NotSaved(e.to_string()))?;
+            key = random_bytes()?;
             let mut opts = OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]

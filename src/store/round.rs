@@ -46,7 +46,7 @@ impl Store {
     /// Whether `survey` takes answers at `now`: the secretariat's last word
     /// if it closed or reopened the edition, else the definition's dates.
     pub fn round(&self, survey: &Survey, now: DateTime<Utc>) -> Result<RoundState, StoreError> {
-        let lines = self.rounds.lines(&self.round_path())?;
+        let lines = self.rounds.get(&self.round_path(), |lines| lines)?;
         let last = lines.iter().rev().find(|r| &r[1] == survey.id.as_str());
         Ok(match last {
             Some(r) => RoundState {

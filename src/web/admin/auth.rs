@@ -1,13 +1,11 @@
 //! The secretariat's sign-in: one password (argon2 hash only), sessions as
 //! signed random cookies kept in memory, and throttling of failed attempts.
 
-use crate::store::StoreError;
+pub use crate::store::random_token;
+use crate::store::{StoreError, random_bytes};
 use crate::web::throttle::Throttle;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::TryRngCore;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
@@ -34,21 +32,9 @@ pub struct Auth {
     failures: Throttle,
 }
 
-/// 32 random bytes as base64url.
-pub fn random_token() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(|e| StoreError::NotSaved(format!("no randomness from the system: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
 fn hash_password(password: &str) -> Result<String, StoreError> {
-    let mut salt = [0u8; 16];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut salt)
-        .map_err(|e| StoreError::NotSaved(format!("no randomness from the system: {e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::NotSaved(e.to_string()))?;
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
+        .map_err(|e| StoreError::NotSaved(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
