@@ -29,6 +29,17 @@ fn edition_with(lists: &str, questions: &str) -> String {
     format!("{HEAD}\n{lists}\n[[sections]]\nid = \"A\"\ntitle = \"Section A\"\n\n{questions}")
 }
 
+/// The smallest edition: one yes/no question, Q1.
+fn yes_no_edition() -> String {
+    edition(
+        r#"[[sections.questions]]
+id = "Q1"
+type = "yesno"
+text = "Yes?"
+"#,
+    )
+}
+
 fn edition(questions: &str) -> String {
     edition_with("", questions)
 }
@@ -1593,14 +1604,7 @@ type = "yesno"
 
 #[test]
 fn closes_before_opens_is_refused_on_the_closes_line() {
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("closes = 2022-06-30", "closes = 2022-02-28");
+    let src = yes_no_edition().replace("closes = 2022-06-30", "closes = 2022-02-28");
     let e = only_error(&src);
     assert_error(
         &e,
@@ -1612,14 +1616,7 @@ text = "Yes?"
 
 #[test]
 fn a_date_with_a_time_is_refused() {
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("opens = 2022-03-01", "opens = 2022-03-01T09:00:00");
+    let src = yes_no_edition().replace("opens = 2022-03-01", "opens = 2022-03-01T09:00:00");
     let e = only_error(&src);
     assert_error(
         &e,
@@ -1631,28 +1628,14 @@ text = "Yes?"
 
 #[test]
 fn a_date_with_a_time_and_offset_is_refused() {
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("closes = 2022-06-30", "closes = 2022-06-30T23:59:59Z");
+    let src = yes_no_edition().replace("closes = 2022-06-30", "closes = 2022-06-30T23:59:59Z");
     let e = only_error(&src);
     assert_error(&e, line(&src, "closes = "), None, "without a time");
 }
 
 #[test]
 fn a_date_given_as_a_string_is_refused_on_its_line() {
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("opens = 2022-03-01", "opens = \"2022-03-01\"");
+    let src = yes_no_edition().replace("opens = 2022-03-01", "opens = \"2022-03-01\"");
     let e = only_error(&src);
     assert_error(
         &e,
@@ -1795,13 +1778,7 @@ max = 5
 #[test]
 fn a_file_named_differently_from_its_id_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    );
+    let src = yes_no_edition();
     let path = write(dir.path(), "t-2.toml", &src);
     let errors = load_file(&path).unwrap_err();
     assert_eq!(errors.len(), 1, "{}", show(&errors));
@@ -1817,14 +1794,7 @@ text = "Yes?"
 #[test]
 fn an_edition_id_with_capitals_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("id = \"t-1\"", "id = \"T-1\"");
+    let src = yes_no_edition().replace("id = \"t-1\"", "id = \"T-1\"");
     let path = write(dir.path(), "T-1.toml", &src);
     let errors = load_file(&path).unwrap_err();
     assert_eq!(errors.len(), 1, "{}", show(&errors));
@@ -1840,13 +1810,7 @@ text = "Yes?"
 fn load_with_members(members: &str) -> (String, Vec<DefinitionError>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("members.csv"), members).unwrap();
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    );
+    let src = yes_no_edition();
     let path = write(dir.path(), "t-1.toml", &src);
     (src, load_file(&path).err().unwrap_or_default())
 }
@@ -1898,14 +1862,7 @@ fn a_member_with_an_unknown_status_is_refused_with_the_csv_line() {
 #[test]
 fn a_missing_member_list_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let src = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("members.csv", "nobody.csv");
+    let src = yes_no_edition().replace("members.csv", "nobody.csv");
     let path = write(dir.path(), "t-1.toml", &src);
     let errors = load_file(&path).unwrap_err();
     assert_eq!(errors.len(), 1, "{}", show(&errors));
@@ -1966,13 +1923,7 @@ max = -1
 #[test]
 fn load_dir_with_one_good_and_one_broken_file_returns_the_broken_files_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let good = edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    );
+    let good = yes_no_edition();
     write(dir.path(), "t-1.toml", &good);
     let broken = good.replace("id = \"t-1\"", "id = \"t-2\"").replace(
         "type = \"yesno\"",
@@ -2003,15 +1954,9 @@ fn edition_named(id: &str, year: i32, previous: Option<&str>) -> String {
     let previous = previous
         .map(|p| format!("previous = \"{p}\"\n"))
         .unwrap_or_default();
-    edition(
-        r#"[[sections.questions]]
-id = "Q1"
-type = "yesno"
-text = "Yes?"
-"#,
-    )
-    .replace("id = \"t-1\"", &format!("id = \"{id}\""))
-    .replace("year = 2022\n", &format!("year = {year}\n{previous}"))
+    yes_no_edition()
+        .replace("id = \"t-1\"", &format!("id = \"{id}\""))
+        .replace("year = 2022\n", &format!("year = {year}\n{previous}"))
 }
 
 #[test]
