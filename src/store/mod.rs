@@ -173,6 +173,11 @@ impl Store {
         self.log(survey)?.member(member)
     }
 
+    /// The number of a member's latest save to an edition (cheap: no answers are read).
+    pub fn latest_number(&self, survey: &str, member: &str) -> Result<Option<u64>, StoreError> {
+        self.log(survey)?.latest_number(member)
+    }
+
     /// What is stored of every member that saved anything to an edition.
     pub fn members(
         &self,

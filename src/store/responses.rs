@@ -425,6 +425,15 @@ impl ResponseLog {
         Ok(self.read()?.members.get(code).cloned().unwrap_or_default())
     }
 
+    /// The number of a member's latest save, without reading its answers.
+    pub fn latest_number(&self, code: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .read()?
+            .members
+            .get(code)
+            .and_then(|m| m.history.last().map(|h| h.0)))
+    }
+
     /// What is known of every member that saved anything.
     pub fn members(&self) -> Result<HashMap<String, MemberState>, StoreError> {
         Ok(self.read()?.members.clone())
