@@ -117,7 +117,7 @@ pub async fn fill(store: &Store, survey: &str, seed: u64) -> Result<Summary, Sto
     }
     let s = store.survey(survey)?.clone();
     let mut summary = Summary::default();
-    for member in &s.members {
+    for member in s.members.iter() {
         let mut rng = ChaCha8Rng::seed_from_u64(member_seed(seed, &s.id, &member.code));
         let fate: f64 = rng.random();
         let final_fields = Maker::new(&s, member, &mut rng).fields();

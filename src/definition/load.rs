@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// One problem in a definition file.
@@ -52,8 +53,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
     let mut loaded = Vec::new();
     let mut broken = HashSet::new();
     let mut errors = Vec::new();
+    let mut lists = MemberLists::default();
     for file in files {
-        match load(&file) {
+        match load(&file, &mut lists) {
             Ok(l) => loaded.push((file, l)),
             Err(mut e) => {
                 if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
@@ -109,7 +111,22 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
 /// Loads and checks one definition file. That `previous` names an earlier
 /// edition needs the other files: [`load_dir`] checks it.
 pub fn load_file(path: &Path) -> Result<Survey, Vec<DefinitionError>> {
-    load(path).map(|l| l.survey)
+    load(path, &mut MemberLists::default()).map(|l| l.survey)
+}
+
+/// The member lists read so far, by path: editions that name the same file
+/// share one list instead of each reading and holding a copy.
+#[derive(Default)]
+struct MemberLists(std::collections::HashMap<PathBuf, Result<Arc<MemberList>, String>>);
+
+impl MemberLists {
+    fn get(&mut self, path: &Path) -> Result<Arc<MemberList>, String> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.0
+            .entry(key)
+            .or_insert_with(|| load_members(path).map(Arc::new))
+            .clone()
+    }
 }
 
 /// A checked edition, with what [`load_dir`] needs to check it against the others.
@@ -119,7 +136,7 @@ struct Loaded {
     previous_line: Option<usize>,
 }
 
-fn load(path: &Path) -> Result<Loaded, Vec<DefinitionError>> {
+fn load(path: &Path, lists: &mut MemberLists) -> Result<Loaded, Vec<DefinitionError>> {
     let mut cx = Checker {
         file: path.to_path_buf(),
         src: String::new(),
@@ -144,7 +161,7 @@ fn load(path: &Path) -> Result<Loaded, Vec<DefinitionError>> {
         }
     };
     let previous_line = raw.previous.as_ref().map(|p| cx.line_of(p.span().start));
-    let survey = cx.check(raw);
+    let survey = cx.check(raw, lists);
     match survey {
         Some(survey) if cx.errors.is_empty() => Ok(Loaded {
             survey,
@@ -668,7 +685,7 @@ impl Checker {
         }
     }
 
-    fn check(&mut self, raw: RawSurvey) -> Option<Survey> {
+    fn check(&mut self, raw: RawSurvey, lists: &mut MemberLists) -> Option<Survey> {
         let id_line = self.line_of(raw.id.span().start);
         let id = raw.id.into_inner();
         if !is_survey_id(&id) {
@@ -718,11 +735,11 @@ impl Checker {
             .parent()
             .unwrap_or(Path::new("."))
             .join(raw.members.get_ref());
-        let members = match load_members(&members_path) {
+        let members = match lists.get(&members_path) {
             Ok(m) => m,
             Err(e) => {
                 self.fail(Some(members_line), None, e);
-                Vec::new()
+                Arc::default()
             }
         };
         self.check_lists(raw.lists);

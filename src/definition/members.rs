@@ -1,7 +1,6 @@
 //! The member administrations an edition expects answers from.
 
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::path::Path;
 
 /// Full member of the APT, or associate member (counted apart in reports).
@@ -35,13 +34,55 @@ pub fn is_member_code(code: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The members of an edition in the list's order, with an index by code:
+/// a round may have a million, so a look-up never scans. Editions that name
+/// the same list file share one (`Arc`), so it is read and held once.
+#[derive(Debug, Default)]
+pub struct MemberList {
+    list: Vec<Member>,
+    positions: foldhash::HashMap<String, usize>,
+}
+
+impl MemberList {
+    /// The member with this code, if it is on the list.
+    pub fn by_code(&self, code: &str) -> Option<&Member> {
+        self.position(code).map(|i| &self.list[i])
+    }
+
+    /// Where the member with this code stands in the list.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.positions.get(code).copied()
+    }
+}
+
+impl std::ops::Deref for MemberList {
+    type Target = [Member];
+    fn deref(&self) -> &[Member] {
+        &self.list
+    }
+}
+
+impl FromIterator<Member> for MemberList {
+    /// A list from members already checked (tests, generated lists); a
+    /// repeated code keeps its first place in the index.
+    fn from_iter<I: IntoIterator<Item = Member>>(members: I) -> MemberList {
+        let list: Vec<Member> = members.into_iter().collect();
+        let mut positions = foldhash::HashMap::default();
+        positions.reserve(list.len());
+        for (i, m) in list.iter().enumerate() {
+            positions.entry(m.code.clone()).or_insert(i);
+        }
+        MemberList { list, positions }
+    }
+}
+
 /// Reads a member list (`code,iso3,name,subregion,status`), refusing a
 /// malformed row or a code that is not a member code or appears twice.
-pub fn load_members(path: &Path) -> Result<Vec<Member>, String> {
+pub fn load_members(path: &Path) -> Result<MemberList, String> {
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| format!("cannot read the member list {}: {e}", path.display()))?;
-    let mut members: Vec<Member> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut list: Vec<Member> = Vec::new();
+    let mut positions = foldhash::HashMap::default();
     for (i, row) in reader.deserialize::<Member>().enumerate() {
         let line = i + 2;
         let m = row.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
@@ -52,17 +93,17 @@ pub fn load_members(path: &Path) -> Result<Vec<Member>, String> {
                 m.code
             ));
         }
-        if !seen.insert(m.code.clone()) {
+        if positions.insert(m.code.clone(), i).is_some() {
             return Err(format!(
                 "{}:{line}: member code `{}` appears twice",
                 path.display(),
                 m.code
             ));
         }
-        members.push(m);
+        list.push(m);
     }
-    if members.is_empty() {
+    if list.is_empty() {
         return Err(format!("the member list {} is empty", path.display()));
     }
-    Ok(members)
+    Ok(MemberList { list, positions })
 }

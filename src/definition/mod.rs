@@ -5,7 +5,7 @@ mod load;
 mod members;
 
 pub use load::{DefinitionError, load_dir, load_file};
-pub use members::{Member, MemberStatus, is_member_code, load_members};
+pub use members::{Member, MemberList, MemberStatus, is_member_code, load_members};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -34,7 +34,8 @@ pub struct Survey {
     /// ...until 23:59:59 UTC on this day.
     pub closes: NaiveDate,
     pub previous: Option<String>,
-    pub members: Vec<Member>,
+    /// Shared by the editions that name the same list file.
+    pub members: std::sync::Arc<MemberList>,
     pub sections: Vec<Section>,
     columns: Vec<Column>,
     /// Look-ups the form and the exports make on every request.
@@ -47,12 +48,10 @@ struct Index {
     /// (section, position in it) of each question, in questionnaire order.
     questions: Vec<(usize, usize)>,
     columns: std::collections::HashMap<String, usize>,
-    /// Position of each member in the list, by code: a round may have a million.
-    members: std::collections::HashMap<String, usize>,
 }
 
 impl Index {
-    fn new(sections: &[Section], columns: &[Column], members: &[Member]) -> Index {
+    fn new(sections: &[Section], columns: &[Column]) -> Index {
         Index {
             questions: sections
                 .iter()
@@ -63,11 +62,6 @@ impl Index {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (c.name.clone(), i))
-                .collect(),
-            members: members
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.code.clone(), i))
                 .collect(),
         }
     }
@@ -287,16 +281,13 @@ impl Survey {
 
     /// Builds an edition from its parts (the loader checks them first).
     pub(crate) fn assemble(mut self) -> Survey {
-        self.index = Index::new(&self.sections, &self.columns, &self.members);
+        self.index = Index::new(&self.sections, &self.columns);
         self
     }
 
     /// The member with this code, if it is on this edition's list.
     pub fn member(&self, code: &str) -> Option<&Member> {
-        self.index
-            .members
-            .get(code)
-            .and_then(|&i| self.members.get(i))
+        self.members.by_code(code)
     }
 
     /// When answers start to be accepted.
