@@ -464,7 +464,10 @@ fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
     spam_survey::demo::prepare_dir(&dirs.data)?;
     let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
     store.survey(survey).map_err(|e| e.to_string())?;
-    if !store.members(survey).map_err(|e| e.to_string())?.is_empty() {
+    if !store
+        .with_index(survey, |index| index.is_empty())
+        .map_err(|e| e.to_string())?
+    {
         return Err(format!(
             "{survey} already has answers in {}: demo data is made once per edition (delete the folder {} to make it again)",
             dirs.data.display(),

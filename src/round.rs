@@ -2,9 +2,9 @@
 //! secretariat watches ("27 of 38 members have submitted, 71 %").
 
 use crate::definition::{MemberStatus, Survey};
-use crate::store::{MemberState, Status};
+use crate::store::{Index, Saves, Status};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Where a member stands in a round, in the order the secretariat chases them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,8 +74,8 @@ impl Count {
 }
 
 /// Where a member stands, from its saves and whether it holds a link.
-pub fn progress(state: &MemberState, invited: bool) -> Progress {
-    match (&state.latest, &state.latest_submitted) {
+pub fn progress(saves: &Saves, invited: bool) -> Progress {
+    match (saves.latest(), saves.latest_submitted()) {
         (Some(l), Some(s)) if l.number == s.number => Progress::Submitted,
         (Some(l), Some(_)) if l.status == Status::Draft => Progress::ChangedAfterSubmission,
         (Some(_), Some(_)) => Progress::Submitted,
@@ -86,26 +86,23 @@ pub fn progress(state: &MemberState, invited: bool) -> Progress {
 }
 
 /// Every member of the edition with where it stands.
-pub fn lines(
-    survey: &Survey,
-    states: &HashMap<String, MemberState>,
-    invited: impl Fn(&str) -> bool,
-) -> Vec<MemberLine> {
+pub fn lines(survey: &Survey, saves: &Index, invited: impl Fn(&str) -> bool) -> Vec<MemberLine> {
     survey
         .members
         .iter()
         .map(|m| {
-            let st = states.get(&m.code).cloned().unwrap_or_default();
+            let none = Saves::default();
+            let st = saves.get(&m.code).unwrap_or(&none);
             let is_invited = invited(&m.code);
             MemberLine {
                 code: m.code.clone(),
                 name: m.name.clone(),
                 subregion: m.subregion.clone(),
                 associate: m.status == MemberStatus::Associate,
-                progress: progress(&st, is_invited),
+                progress: progress(st, is_invited),
                 invited: is_invited,
-                last_save: st.latest.as_ref().map(|r| r.time),
-                revisions: st.history.len(),
+                last_save: st.latest().map(|s| s.time),
+                revisions: st.all().len(),
             }
         })
         .collect()
@@ -135,41 +132,39 @@ pub fn totals(lines: &[MemberLine]) -> (Count, BTreeMap<String, Count>, Count) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Revision;
-    use std::sync::Arc;
+    use crate::store::Save;
 
-    fn rev(number: u64, status: Status) -> Arc<Revision> {
-        Arc::new(Revision {
-            number,
-            time: Utc::now(),
-            member: "KR".into(),
-            status,
-            cells: vec![],
-        })
+    fn saves(list: &[(u64, Status)]) -> Saves {
+        Saves(
+            list.iter()
+                .map(|&(number, status)| Save {
+                    number,
+                    time: Utc::now(),
+                    status,
+                    offset: 0,
+                    len: 0,
+                })
+                .collect(),
+        )
     }
 
     #[test]
     fn progress_follows_the_saves_and_the_link() {
-        let none = MemberState::default();
+        let none = Saves::default();
         assert_eq!(progress(&none, false), Progress::NotInvited);
         assert_eq!(progress(&none, true), Progress::Invited);
-        let draft = MemberState {
-            latest: Some(rev(1, Status::Draft)),
-            ..Default::default()
-        };
+        let draft = saves(&[(1, Status::Draft)]);
         assert_eq!(progress(&draft, true), Progress::Draft);
-        let sub = MemberState {
-            latest: Some(rev(2, Status::Submitted)),
-            latest_submitted: Some(rev(2, Status::Submitted)),
-            ..Default::default()
-        };
+        let sub = saves(&[(1, Status::Draft), (2, Status::Submitted)]);
         assert_eq!(progress(&sub, false), Progress::Submitted);
-        let changed = MemberState {
-            latest: Some(rev(3, Status::Draft)),
-            latest_submitted: Some(rev(2, Status::Submitted)),
-            ..Default::default()
-        };
+        let changed = saves(&[(2, Status::Submitted), (3, Status::Draft)]);
         assert_eq!(progress(&changed, true), Progress::ChangedAfterSubmission);
+        let again = saves(&[
+            (2, Status::Submitted),
+            (3, Status::Draft),
+            (4, Status::Submitted),
+        ]);
+        assert_eq!(progress(&again, true), Progress::Submitted);
         assert!(Progress::ChangedAfterSubmission.has_submitted());
     }
 

@@ -5,12 +5,13 @@ mod invitations;
 mod journal;
 mod responses;
 mod round;
+mod rows;
+mod scan;
 
 pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
-pub use responses::{
-    FIXED_HEADER, MemberState, ResponseLog, Revision, Scanned, Scanner, Status, encode_row,
-};
+pub use responses::{Index, MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};
 pub use round::{AuditEntry, RoundState};
+pub use scan::{FIXED_HEADER, Scanned, Scanner};
 
 use crate::answers::Cells;
 use crate::definition::Survey;
@@ -168,32 +169,84 @@ impl Store {
         self.log(survey)?.save(member, status, cells).await
     }
 
-    /// What is stored of a member's response to an edition.
+    /// What is stored of a member's response to an edition: its latest and
+    /// latest submitted answers (read from the file) and every save.
     pub fn member(&self, survey: &str, member: &str) -> Result<MemberState, StoreError> {
         self.log(survey)?.member(member)
     }
 
+    /// A member's saves to an edition, without their answers (cheap).
+    pub fn saves(&self, survey: &str, member: &str) -> Result<Saves, StoreError> {
+        self.log(survey)?.saves(member)
+    }
+
     /// The number of a member's latest save to an edition (cheap: no answers are read).
     pub fn latest_number(&self, survey: &str, member: &str) -> Result<Option<u64>, StoreError> {
-        self.log(survey)?.latest_number(member)
+        Ok(self.saves(survey, member)?.latest().map(|s| s.number))
     }
 
-    /// What is stored of every member that saved anything to an edition.
-    pub fn members(
+    /// Lends the saves of every member that saved anything to an edition,
+    /// by member code, to `f` (no copy, no answers).
+    pub fn with_index<R>(
         &self,
         survey: &str,
-    ) -> Result<std::collections::HashMap<String, MemberState>, StoreError> {
-        self.log(survey)?.members()
+        f: impl FnOnce(&Index) -> R,
+    ) -> Result<R, StoreError> {
+        self.log(survey)?.with_index(f)
     }
 
-    /// The latest submitted response of each member, in the member list's order.
+    /// The latest submitted save of each member on the edition's list, with
+    /// the member's place in the list, in the list's order.
+    pub fn submitted(&self, survey: &str) -> Result<Vec<(usize, Save)>, StoreError> {
+        let s = self.survey(survey)?;
+        let mut found = self.with_index(survey, |index| {
+            index
+                .iter()
+                .filter_map(|(code, saves)| {
+                    Some((s.members.position(code)?, *saves.latest_submitted()?))
+                })
+                .collect::<Vec<_>>()
+        })?;
+        found.sort_unstable_by_key(|(place, _)| *place);
+        Ok(found)
+    }
+
+    /// Reads the rows of `saves` (of this edition), in the order given,
+    /// each one's answers into one reused buffer lent to `f`; rows near each
+    /// other in the file are read together.
+    pub fn read_rows<E: From<StoreError>>(
+        &self,
+        survey: &str,
+        saves: &[Save],
+        f: impl FnMut(&Save, &mut Cells) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.log(survey)?.read_rows(saves, f)
+    }
+
+    /// The latest submitted response of each member, in the member list's
+    /// order, answers and all (in memory: for small editions and tests;
+    /// exports and the report go through [`Store::read_rows`]).
     pub fn latest_submitted(&self, survey: &str) -> Result<Vec<Arc<Revision>>, StoreError> {
         let s = self.survey(survey)?;
-        let mut members = self.members(survey)?;
-        Ok(s.members
-            .iter()
-            .filter_map(|m| members.remove(&m.code).and_then(|st| st.latest_submitted))
-            .collect())
+        let (places, saves): (Vec<usize>, Vec<Save>) = self.submitted(survey)?.into_iter().unzip();
+        let mut out = Vec::with_capacity(saves.len());
+        let mut places = places.into_iter();
+        self.read_rows(survey, &saves, |save, cells| {
+            let member = places
+                .next()
+                .and_then(|p| s.members.get(p))
+                .map(|m| m.code.clone())
+                .unwrap_or_default();
+            out.push(Arc::new(Revision {
+                number: save.number,
+                time: save.time,
+                member,
+                status: save.status,
+                cells: cells.clone(),
+            }));
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(out)
     }
 
     /// Every revision of an edition in file order, read from disk as it goes

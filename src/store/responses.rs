@@ -1,21 +1,24 @@
-//! One edition's responses file: an append-only CSV of every save, loaded
+//! One edition's responses file: an append-only CSV of every save, indexed
 //! at start (a torn last row set aside), written by one thread that batches
 //! concurrent saves into one write and one fsync (group commit).
+//!
+//! Memory holds where each save's row is in the file, never its answers: a
+//! row is read back when it is asked for (one read of a page the kernel
+//! has cached), so start-up and memory grow by some 60 bytes a revision,
+//! not by the size of the answers.
 
+use super::rows::{Parser, read_exact_at};
+use super::scan::{self, Checked, Scanner, header};
+use super::{StoreError, sync_dir};
 use crate::answers::Cells;
 use crate::definition::Survey;
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, mpsc};
 use tokio::sync::oneshot;
 
-use super::{StoreError, sync_dir};
-
-/// The columns before the answers, in every responses file.
-pub const FIXED_HEADER: [&str; 4] = ["revision", "time", "member", "status"];
 /// How many queued saves one write and fsync may carry.
 const MAX_BATCH: usize = 4_096;
 
@@ -33,7 +36,7 @@ impl Status {
             Status::Submitted => "submitted",
         }
     }
-    fn parse(s: &str) -> Option<Status> {
+    pub(crate) fn parse(s: &str) -> Option<Status> {
         match s {
             "draft" => Some(Status::Draft),
             "submitted" => Some(Status::Submitted),
@@ -52,7 +55,38 @@ pub struct Revision {
     pub cells: Cells,
 }
 
-/// What is known of one member's saves without reading the file again.
+/// One save as the index keeps it: what it was and where its row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Save {
+    pub number: u64,
+    pub time: DateTime<Utc>,
+    pub status: Status,
+    /// Where its row starts in the file, and its length with the line end.
+    pub(crate) offset: u64,
+    pub(crate) len: u32,
+}
+
+/// Every save of one member, oldest first: what the overview needs, without the answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saves(pub(crate) Vec<Save>);
+
+impl Saves {
+    /// Every save, oldest first.
+    pub fn all(&self) -> &[Save] {
+        &self.0
+    }
+
+    pub fn latest(&self) -> Option<&Save> {
+        self.0.last()
+    }
+
+    pub fn latest_submitted(&self) -> Option<&Save> {
+        self.0.iter().rev().find(|s| s.status == Status::Submitted)
+    }
+}
+
+/// What is stored of one member's response: its latest and latest
+/// submitted answers (read from the file) and every save.
 #[derive(Debug, Clone, Default)]
 pub struct MemberState {
     pub latest: Option<Arc<Revision>>,
@@ -61,10 +95,25 @@ pub struct MemberState {
     pub history: Vec<(u64, DateTime<Utc>, Status)>,
 }
 
+/// Every member's saves, by member code.
+pub type Index = foldhash::HashMap<String, Saves>;
+
 #[derive(Debug, Default)]
 struct State {
-    members: HashMap<String, MemberState>,
+    members: Index,
     revisions: u64,
+}
+
+impl State {
+    fn apply(&mut self, member: &str, save: Save) {
+        match self.members.get_mut(member) {
+            Some(saves) => saves.0.push(save),
+            None => {
+                self.members.insert(member.to_string(), Saves(vec![save]));
+            }
+        }
+        self.revisions += 1;
+    }
 }
 
 struct Job {
@@ -74,22 +123,19 @@ struct Job {
     reply: oneshot::Sender<Result<Arc<Revision>, StoreError>>,
 }
 
-/// An edition's responses: the in-memory view and the writer's queue.
+/// An edition's responses: the index, the file to read rows back from,
+/// and the writer's queue.
 pub struct ResponseLog {
     pub path: PathBuf,
+    /// The columns of a row: the fixed ones and the answers.
+    width: usize,
     state: Arc<RwLock<State>>,
+    /// The file, to read rows back from (None: a read-only log of a file that does not exist).
+    reader: Option<File>,
     /// None for a log opened read-only.
     queue: Option<mpsc::Sender<Job>>,
-    /// A read-only log's edition until its rows are loaded.
+    /// A read-only log's edition until its rows are indexed.
     pending: std::sync::Mutex<Option<Survey>>,
-}
-
-fn header(survey: &Survey) -> Vec<String> {
-    FIXED_HEADER
-        .iter()
-        .map(|s| s.to_string())
-        .chain(survey.columns().iter().map(|c| c.name.clone()))
-        .collect()
 }
 
 /// One revision as the bytes of one CSV row, `\n`-terminated.
@@ -109,205 +155,53 @@ pub fn encode_row(rev: &Revision) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn decode_row(record: &csv::ByteRecord, width: usize) -> Result<Revision, String> {
-    if record.len() != width {
-        return Err(format!(
-            "{} fields where the header has {width}",
-            record.len()
-        ));
-    }
-    let text = |i: usize| {
-        std::str::from_utf8(&record[i])
-            .map(str::to_string)
-            .map_err(|_| format!("field {} is not UTF-8", i + 1))
+/// The index of a file, where its good rows end, its last revision number
+/// and a torn last row (its start and why).
+type Loaded = (State, u64, u64, Option<(u64, String)>);
+
+/// Indexes every row of `path`: one pass, no answer copied.
+fn load(survey: &Survey, path: &Path) -> Result<Loaded, StoreError> {
+    let mut state = State::default();
+    let Some(mut scanner) = Scanner::open(survey, path)? else {
+        return Ok((state, 0, 0, None));
     };
-    let number = text(0)?
-        .parse::<u64>()
-        .map_err(|_| "the revision is not a number".to_string())?;
-    let time = DateTime::parse_from_rfc3339(&text(1)?)
-        .map_err(|_| "the time is not RFC 3339".to_string())?
-        .with_timezone(&Utc);
-    let member = text(2)?;
-    let status = Status::parse(&text(3)?).ok_or("the status is neither draft nor submitted")?;
-    let cells = (FIXED_HEADER.len()..width)
-        .map(text)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Revision {
-        number,
-        time,
-        member,
-        status,
-        cells,
-    })
-}
-
-impl State {
-    fn apply(&mut self, rev: Arc<Revision>) {
-        let m = self.members.entry(rev.member.clone()).or_default();
-        m.history.push((rev.number, rev.time, rev.status));
-        if rev.status == Status::Submitted {
-            m.latest_submitted = Some(rev.clone());
-        }
-        m.latest = Some(rev);
-        self.revisions += 1;
-    }
-}
-
-/// Reads a responses file row by row without changing it: checks the header
-/// against the questionnaire, and reports a last row that is not whole as
-/// [`Scanned::Torn`] (a crash, or a save being written at this moment).
-pub struct Scanner {
-    reader: csv::Reader<BufReader<std::io::Take<File>>>,
-    check: File,
-    len: u64,
-    width: usize,
-    last_number: u64,
-    record: csv::ByteRecord,
-    path: PathBuf,
-    done: bool,
-}
-
-/// One step of a [`Scanner`].
-#[derive(Debug)]
-pub enum Scanned {
-    /// A whole row, and the byte offset where it ends.
-    Row(Revision, u64),
-    /// The last row is not whole: it starts at this offset.
-    Torn { start: u64, why: String },
-}
-
-impl Scanner {
-    /// Opens `path` for reading; `Ok(None)` when the file does not exist.
-    pub fn open(survey: &Survey, path: &Path) -> Result<Option<Scanner>, StoreError> {
-        let file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let len = file.metadata()?.len();
-        let check = file.try_clone()?;
-        let expected = header(survey);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 20, file.take(len)));
-        let found: Vec<String> = reader
-            .byte_headers()
-            .map_err(|e| StoreError::Corrupt(path.to_path_buf(), e.to_string()))?
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        if found != expected {
-            return Err(StoreError::Corrupt(
-                path.to_path_buf(),
-                format!(
-                    "its header does not match the questionnaire {} (was the definition changed after answers were stored?)",
-                    survey.id
-                ),
-            ));
-        }
-        Ok(Some(Scanner {
-            reader,
-            check,
-            len,
-            width: expected.len(),
-            last_number: 0,
-            record: csv::ByteRecord::new(),
-            path: path.to_path_buf(),
-            done: false,
-        }))
-    }
-
-    /// Where the header ends: the length of a file with no rows.
-    pub fn header_end(&self) -> u64 {
-        self.reader.position().byte()
-    }
-
-    fn step(&mut self) -> Result<Option<Scanned>, StoreError> {
-        if self.done {
-            return Ok(None);
-        }
-        let start = self.reader.position().byte();
-        let line = self.reader.position().line();
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => {
-                self.done = true;
-                return Ok(None);
+    // Room for every member at once (most on the list save something, and
+    // no more can than the file has rows) spares rehashing a big table.
+    state
+        .members
+        .reserve(survey.members.len().min(scanner.rows_at_most()));
+    let mut good_end = scanner.header_end();
+    let mut last_number = 0;
+    let mut torn = None;
+    while let Some(step) = scanner.step()? {
+        match step {
+            Checked::Row {
+                fixed, start, end, ..
+            } => {
+                last_number = fixed.number;
+                good_end = end;
+                let save = Save {
+                    number: fixed.number,
+                    time: fixed.time,
+                    status: fixed.status,
+                    offset: start,
+                    len: u32::try_from(end - start).map_err(|_| {
+                        StoreError::Corrupt(
+                            path.to_path_buf(),
+                            format!("revision {} is a row of over 4 GiB", fixed.number),
+                        )
+                    })?,
+                };
+                state.apply(&fixed.member, save);
             }
-            Ok(true) => {}
-            Err(e) => {
-                self.done = true;
-                return Ok(Some(Scanned::Torn {
-                    start,
-                    why: e.to_string(),
-                }));
-            }
-        }
-        let end = self.reader.position().byte();
-        let last = end >= self.len;
-        let row = decode_row(&self.record, self.width).and_then(|r| {
-            if r.number <= self.last_number {
-                Err(format!(
-                    "revision {} follows revision {}",
-                    r.number, self.last_number
-                ))
-            } else {
-                Ok(r)
-            }
-        });
-        match row {
-            Ok(_) if last && !ends_cleanly(&mut self.check, start, end)? => {
-                self.done = true;
-                Ok(Some(Scanned::Torn {
-                    start,
-                    why: "the last row does not end where a row ends".into(),
-                }))
-            }
-            Ok(r) => {
-                self.last_number = r.number;
-                Ok(Some(Scanned::Row(r, end)))
-            }
-            Err(why) if last => {
-                self.done = true;
-                Ok(Some(Scanned::Torn { start, why }))
-            }
-            Err(m) => Err(StoreError::Corrupt(
-                self.path.clone(),
-                format!(
-                    "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
-                ),
-            )),
+            Checked::Torn { start, why } => torn = Some((start, why)),
         }
     }
-
-    /// The whole rows, in file order; a torn last row is left out.
-    pub fn revisions(self) -> impl Iterator<Item = Result<Revision, StoreError>> {
-        let mut scanner = self;
-        std::iter::from_fn(move || {
-            loop {
-                match scanner.step() {
-                    Ok(Some(Scanned::Row(r, _))) => return Some(Ok(r)),
-                    Ok(Some(Scanned::Torn { .. })) => continue,
-                    Ok(None) => return None,
-                    Err(e) => {
-                        scanner.done = true;
-                        return Some(Err(e));
-                    }
-                }
-            }
-        })
-    }
-}
-
-impl Iterator for Scanner {
-    type Item = Result<Scanned, StoreError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.step().transpose()
-    }
+    Ok((state, good_end, last_number, torn))
 }
 
 impl ResponseLog {
-    /// Opens (or creates) `path` for `survey`: loads every complete row,
+    /// Opens (or creates) `path` for `survey`: indexes every complete row,
     /// sets a torn last row aside in a file beside it, and starts the writer.
     pub fn open(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
         if !path.exists() {
@@ -323,7 +217,15 @@ impl ResponseLog {
                 sync_dir(dir)?;
             }
         }
-        let (state, good_end, last_number, torn) = Self::load(survey, path)?;
+        let started = std::time::Instant::now();
+        let (state, good_end, last_number, torn) = load(survey, path)?;
+        tracing::info!(
+            edition = %survey.id,
+            revisions = state.revisions,
+            members = state.members.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "responses indexed"
+        );
         let mut file = OpenOptions::new().read(true).write(true).open(path)?;
         if let Some((start, why)) = torn {
             set_aside(path, &mut file, start, &why)?;
@@ -341,32 +243,41 @@ impl ResponseLog {
             .spawn(move || writer.run(jobs))?;
         Ok(ResponseLog {
             path: path.to_path_buf(),
+            width: header(survey).len(),
             state,
+            reader: Some(File::open(path)?),
             queue: Some(queue),
             pending: std::sync::Mutex::new(None),
         })
     }
 
-    /// Loads `path` for reading only: nothing is created, cut or written,
-    /// and a torn last row is skipped. A missing file is an edition with no answers.
-    /// The rows are loaded on first use, so a command that only streams the
-    /// file (the revisions export, the codebook) never holds them in memory;
-    /// the header is checked at once.
+    /// Opens `path` for reading only: nothing is created, cut or written,
+    /// and a torn last row is skipped. A missing file is an edition with no
+    /// answers. The header is checked at once; the rows are indexed on first
+    /// use, so a command that only streams the file (the revisions export,
+    /// the codebook) never indexes it.
     pub fn open_read_only(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
         Scanner::open(survey, path)?;
+        let reader = match File::open(path) {
+            Ok(f) => Some(f),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
         Ok(ResponseLog {
             path: path.to_path_buf(),
+            width: header(survey).len(),
             state: Arc::new(RwLock::new(State::default())),
+            reader,
             queue: None,
             pending: std::sync::Mutex::new(Some(survey.clone())),
         })
     }
 
-    /// Loads a read-only log's rows if they are not loaded yet.
+    /// Indexes a read-only log's rows if they are not indexed yet.
     fn ensure_loaded(&self) -> Result<(), StoreError> {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(survey) = pending.as_ref() {
-            let (state, _, _, torn) = Self::load(survey, &self.path)?;
+            let (state, _, _, torn) = load(survey, &self.path)?;
             if let Some((_, why)) = torn {
                 tracing::warn!(file = %self.path.display(), "the last row is not whole ({why}); it is left out");
             }
@@ -374,31 +285,6 @@ impl ResponseLog {
             *pending = None;
         }
         Ok(())
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn load(
-        survey: &Survey,
-        path: &Path,
-    ) -> Result<(State, u64, u64, Option<(u64, String)>), StoreError> {
-        let mut state = State::default();
-        let Some(mut scanner) = Scanner::open(survey, path)? else {
-            return Ok((state, 0, 0, None));
-        };
-        let mut good_end = scanner.header_end();
-        let mut last_number = 0;
-        let mut torn = None;
-        for step in &mut scanner {
-            match step? {
-                Scanned::Row(r, end) => {
-                    last_number = r.number;
-                    good_end = end;
-                    state.apply(Arc::new(r));
-                }
-                Scanned::Torn { start, why } => torn = Some((start, why)),
-            }
-        }
-        Ok((state, good_end, last_number, torn))
     }
 
     /// Appends a save and answers once it is on disk.
@@ -420,28 +306,127 @@ impl ResponseLog {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
-    /// What is known of one member's saves.
-    pub fn member(&self, code: &str) -> Result<MemberState, StoreError> {
+    /// One member's saves, without their answers.
+    pub fn saves(&self, code: &str) -> Result<Saves, StoreError> {
         Ok(self.read()?.members.get(code).cloned().unwrap_or_default())
     }
 
-    /// The number of a member's latest save, without reading its answers.
-    pub fn latest_number(&self, code: &str) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .read()?
-            .members
-            .get(code)
-            .and_then(|m| m.history.last().map(|h| h.0)))
+    /// What is stored of one member's response: its latest and latest
+    /// submitted answers are read from the file.
+    pub fn member(&self, code: &str) -> Result<MemberState, StoreError> {
+        let saves = self.saves(code)?;
+        let latest = saves.latest().map(|s| self.revision(s)).transpose()?;
+        let latest_submitted = match (saves.latest_submitted(), &latest) {
+            (Some(s), Some(l)) if s.number == l.number => Some(l.clone()),
+            (Some(s), _) => Some(self.revision(s)?),
+            (None, _) => None,
+        };
+        Ok(MemberState {
+            latest,
+            latest_submitted,
+            history: saves
+                .all()
+                .iter()
+                .map(|s| (s.number, s.time, s.status))
+                .collect(),
+        })
     }
 
-    /// What is known of every member that saved anything.
-    pub fn members(&self) -> Result<HashMap<String, MemberState>, StoreError> {
-        Ok(self.read()?.members.clone())
+    /// Lends every member's saves to `f`, without copying them.
+    pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> Result<R, StoreError> {
+        Ok(f(&self.read()?.members))
     }
 
     /// How many revisions the file holds.
     pub fn revisions(&self) -> Result<u64, StoreError> {
         Ok(self.read()?.revisions)
+    }
+
+    /// The revision whose row `save` points at, read from the file.
+    pub fn revision(&self, save: &Save) -> Result<Arc<Revision>, StoreError> {
+        let mut buf = vec![0; save.len as usize];
+        read_exact_at(self.file()?, &mut buf, save.offset)?;
+        let mut parser = Parser::default();
+        let decoded = match parser.split(&buf) {
+            Some((fields, _)) => scan::decode(&fields, self.width),
+            None => Err("the row is not whole".to_string()),
+        };
+        let rev = decoded.map_err(|m| self.moved(save, &m))?;
+        if rev.number != save.number {
+            return Err(self.moved(save, "it holds another revision"));
+        }
+        Ok(Arc::new(rev))
+    }
+
+    /// Reads the rows of `saves` in the order given, their answers into one
+    /// reused `cells`, for `f`. Rows that follow each other in the file are
+    /// read together, a few MiB at a time, so that reading every member's
+    /// latest row costs about one pass over the file.
+    pub fn read_rows<E: From<StoreError>>(
+        &self,
+        saves: &[Save],
+        mut f: impl FnMut(&Save, &mut Cells) -> Result<(), E>,
+    ) -> Result<(), E> {
+        /// Rows this close together are read in one go, the bytes between them too.
+        const GAP: u64 = 64 << 10;
+        const MOST: u64 = 4 << 20;
+        if saves.is_empty() {
+            return Ok(());
+        }
+        let file = self.file()?;
+        let mut parser = Parser::default();
+        let mut buf = Vec::new();
+        let mut cells = Cells::new();
+        let mut i = 0;
+        while i < saves.len() {
+            let start = saves[i].offset;
+            let mut end = start + u64::from(saves[i].len);
+            let mut j = i + 1;
+            while let Some(s) = saves.get(j) {
+                let s_end = s.offset + u64::from(s.len);
+                if s.offset < end || s.offset - end > GAP || s_end - start > MOST {
+                    break;
+                }
+                end = s_end;
+                j += 1;
+            }
+            buf.resize((end - start) as usize, 0);
+            read_exact_at(file, &mut buf, start).map_err(StoreError::from)?;
+            for save in &saves[i..j] {
+                let at = (save.offset - start) as usize;
+                let row = &buf[at..at + save.len as usize];
+                let checked = match parser.split(row) {
+                    Some((fields, _)) => scan::check(&fields, self.width).and_then(|fixed| {
+                        if fixed.number != save.number {
+                            return Err("it holds another revision".to_string());
+                        }
+                        scan::cells_into(&fields, self.width, &mut cells)
+                    }),
+                    None => Err("the row is not whole".to_string()),
+                };
+                checked.map_err(|m| self.moved(save, &m))?;
+                f(save, &mut cells)?;
+            }
+            i = j;
+        }
+        Ok(())
+    }
+
+    fn file(&self) -> Result<&File, StoreError> {
+        self.reader
+            .as_ref()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound).into())
+    }
+
+    /// The file no longer holds at `save`'s place what the index says it does.
+    fn moved(&self, save: &Save, why: &str) -> StoreError {
+        StoreError::Corrupt(
+            self.path.clone(),
+            format!(
+                "the row of revision {} at byte {} cannot be read back ({why}); was the file changed while the server ran?",
+                save.number, save.offset
+            ),
+        )
     }
 
     fn read(&self) -> Result<std::sync::RwLockReadGuard<'_, State>, StoreError> {
@@ -451,21 +436,11 @@ impl ResponseLog {
     }
 }
 
-/// Whether the bytes `start..end` end with a newline outside quotes.
-fn ends_cleanly(file: &mut File, start: u64, end: u64) -> std::io::Result<bool> {
-    let mut buf = vec![0; (end - start) as usize];
-    file.seek(SeekFrom::Start(start))?;
-    file.read_exact(&mut buf)?;
-    let quotes = buf.iter().filter(|&&b| b == b'"').count();
-    Ok(buf.last() == Some(&b'\n') && quotes % 2 == 0)
-}
-
 /// Copies the torn tail to `<file>.torn-<time>` and cuts it from the file.
 fn set_aside(path: &Path, file: &mut File, start: u64, why: &str) -> Result<(), StoreError> {
     let len = file.metadata()?.len();
     let mut tail = vec![0; (len - start) as usize];
-    file.seek(SeekFrom::Start(start))?;
-    file.read_exact(&mut tail)?;
+    read_exact_at(file, &mut tail, start)?;
     let stamp = Utc::now().format("%Y%m%dT%H%M%S%.fZ");
     let aside = PathBuf::from(format!("{}.torn-{stamp}", path.display()));
     let mut out = OpenOptions::new()
@@ -508,8 +483,7 @@ impl Writer {
     fn commit(&mut self, batch: Vec<Job>) {
         let now = Utc::now();
         let mut bytes = Vec::new();
-        let mut revisions = Vec::with_capacity(batch.len());
-        let mut replies = Vec::with_capacity(batch.len());
+        let mut done = Vec::with_capacity(batch.len());
         for (i, job) in batch.into_iter().enumerate() {
             let rev = Revision {
                 number: self.next + i as u64,
@@ -518,22 +492,30 @@ impl Writer {
                 status: job.status,
                 cells: job.cells,
             };
+            let offset = self.end + bytes.len() as u64;
             bytes.extend_from_slice(&encode_row(&rev));
-            revisions.push(Arc::new(rev));
-            replies.push(job.reply);
+            let len = (self.end + bytes.len() as u64 - offset) as u32;
+            let save = Save {
+                number: rev.number,
+                time: rev.time,
+                status: rev.status,
+                offset,
+                len,
+            };
+            done.push((Arc::new(rev), save, job.reply));
         }
         match self.append(&bytes) {
             Ok(()) => {
-                self.next += revisions.len() as u64;
+                self.next += done.len() as u64;
                 self.end += bytes.len() as u64;
                 let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-                for (rev, reply) in revisions.into_iter().zip(replies) {
-                    state.apply(rev.clone());
+                for (rev, save, reply) in done {
+                    state.apply(&rev.member, save);
                     let _ = reply.send(Ok(rev));
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, saves = replies.len(), "saves could not be written; none was acknowledged");
+                tracing::error!(error = %e, saves = done.len(), "saves could not be written; none was acknowledged");
                 // Cut any partial write back so the file stays whole; if even
                 // that fails, the next start sets the tail aside.
                 if let Err(e) = self
@@ -543,7 +525,7 @@ impl Writer {
                 {
                     tracing::error!(error = %e, "could not cut a failed write back");
                 }
-                for reply in replies {
+                for (_, _, reply) in done {
                     let _ = reply.send(Err(StoreError::NotSaved(e.to_string())));
                 }
             }

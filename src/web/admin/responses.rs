@@ -90,24 +90,27 @@ pub async fn response(
     let survey = survey_of(&state, &survey_id)?;
     let member = survey.member(&code).ok_or(AppError::NotFound)?.clone();
     let st = state.store.member(&survey.id, &member.code)?;
+    let saves = state.store.saves(&survey.id, &member.code)?;
     let invited = state
         .store
         .invitations
         .is_invited(&survey.id, &member.code)?;
-    let progress = round::progress(&st, invited);
-    // The history is read from the file: memory holds only the latest revisions.
-    let st2 = state.clone();
-    let sid = survey.id.clone();
-    let mcode = member.code.clone();
-    let revisions: Vec<Revision> =
-        web::block(move || -> Result<Vec<Revision>, crate::store::StoreError> {
-            st2.store
-                .scan(&sid)?
-                .filter(|r| r.as_ref().map_or(true, |r| r.member == mcode))
-                .collect()
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let progress = round::progress(&saves, invited);
+    // Every revision of this member, read from its rows: the index knows
+    // where each one is, so no other member's row is read.
+    let mut revisions: Vec<Revision> = Vec::with_capacity(saves.all().len());
+    state
+        .store
+        .read_rows(&survey.id, saves.all(), |save, cells| {
+            revisions.push(Revision {
+                number: save.number,
+                time: save.time,
+                member: member.code.clone(),
+                status: save.status,
+                cells: cells.clone(),
+            });
+            Ok::<(), crate::store::StoreError>(())
+        })?;
     let mut history = Vec::new();
     for (i, r) in revisions.iter().enumerate() {
         history.push(HistoryLine {

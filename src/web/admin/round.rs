@@ -35,11 +35,12 @@ struct Overview<'a> {
 }
 
 fn member_lines(state: &AppState, survey: &Survey) -> Result<Vec<MemberLine>, AppError> {
-    let states = state.store.members(&survey.id)?;
     let inv = &state.store.invitations;
-    Ok(round::lines(survey, &states, |code| {
-        inv.is_invited(&survey.id, code).unwrap_or(false)
-    }))
+    Ok(state.store.with_index(&survey.id, |index| {
+        round::lines(survey, index, |code| {
+            inv.is_invited(&survey.id, code).unwrap_or(false)
+        })
+    })?)
 }
 
 #[derive(serde::Deserialize)]
@@ -274,9 +275,8 @@ pub async fn invite(
                 &member.code,
                 "",
             )?;
-            let states = state.store.members(&survey.id)?;
-            let progress =
-                round::progress(&states.get(&member.code).cloned().unwrap_or_default(), true);
+            let saves = state.store.saves(&survey.id, &member.code)?;
+            let progress = round::progress(&saves, true);
             let r = reminder(&state, &survey, &member.code, progress, &token);
             let body = LinkPage {
                 csrf: session.csrf,

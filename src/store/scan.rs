@@ -1,0 +1,289 @@
+//! Reading a responses file without changing it: the header checked
+//! against the questionnaire, every row checked (its width, UTF-8, its
+//! revision, time, member and status), and a last row that is not whole
+//! told apart from damage anywhere else. Shared by the start-up index,
+//! read-only stores and the exports.
+
+use super::StoreError;
+use super::responses::{Revision, Status};
+use super::rows::{Fields, Splitter, Step};
+use crate::answers::Cells;
+use crate::definition::Survey;
+use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The columns before the answers, in every responses file.
+pub const FIXED_HEADER: [&str; 4] = ["revision", "time", "member", "status"];
+
+/// The header a responses file of `survey` has.
+pub fn header(survey: &Survey) -> Vec<String> {
+    FIXED_HEADER
+        .iter()
+        .map(|s| s.to_string())
+        .chain(survey.columns().iter().map(|c| c.name.clone()))
+        .collect()
+}
+
+/// The fields before the answers of one row.
+#[derive(Debug, Clone)]
+pub struct Fixed<'a> {
+    pub number: u64,
+    pub time: DateTime<Utc>,
+    pub member: Cow<'a, str>,
+    pub status: Status,
+}
+
+/// A field as text; the row has been checked to be UTF-8.
+fn text<'a>(field: Cow<'a, [u8]>) -> Cow<'a, str> {
+    match field {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Borrowed),
+        Cow::Owned(b) => String::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Owned),
+    }
+}
+
+/// Checks a row's width and encoding and reads its fixed fields; the
+/// answers are only checked, not copied.
+pub fn check<'a>(fields: &Fields<'a>, width: usize) -> Result<Fixed<'a>, String> {
+    let found = fields.len();
+    if found != width {
+        return Err(format!("{found} fields where the header has {width}"));
+    }
+    if !fields.is_utf8() {
+        let i = fields
+            .iter()
+            .position(|f| std::str::from_utf8(&f).is_err())
+            .unwrap_or(0);
+        return Err(format!("field {} is not UTF-8", i + 1));
+    }
+    let mut it = fields.iter().map(text);
+    let mut next = || it.next().unwrap_or_default();
+    let number = next()
+        .parse::<u64>()
+        .map_err(|_| "the revision is not a number".to_string())?;
+    let time = DateTime::parse_from_rfc3339(&next())
+        .map_err(|_| "the time is not RFC 3339".to_string())?
+        .with_timezone(&Utc);
+    let member = next();
+    let status = Status::parse(&next()).ok_or("the status is neither draft nor submitted")?;
+    Ok(Fixed {
+        number,
+        time,
+        member,
+        status,
+    })
+}
+
+/// Copies a checked row's answers into `cells`, reusing its strings.
+pub fn cells_into(fields: &Fields<'_>, width: usize, cells: &mut Cells) -> Result<(), String> {
+    let answers = width - FIXED_HEADER.len();
+    cells.resize_with(answers, String::new);
+    cells.truncate(answers);
+    let mut n = 0;
+    for (cell, field) in cells.iter_mut().zip(fields.iter().skip(FIXED_HEADER.len())) {
+        cell.clear();
+        cell.push_str(std::str::from_utf8(&field).map_err(|_| "a field is not UTF-8")?);
+        n += 1;
+    }
+    if n != answers {
+        return Err(format!(
+            "{} fields where the header has {width}",
+            n + FIXED_HEADER.len()
+        ));
+    }
+    Ok(())
+}
+
+/// A whole revision from a row's fields.
+pub fn decode(fields: &Fields<'_>, width: usize) -> Result<Revision, String> {
+    let fixed = check(fields, width)?;
+    let mut cells = Vec::with_capacity(width - FIXED_HEADER.len());
+    cells_into(fields, width, &mut cells)?;
+    Ok(Revision {
+        number: fixed.number,
+        time: fixed.time,
+        member: fixed.member.into_owned(),
+        status: fixed.status,
+        cells,
+    })
+}
+
+/// One checked row of a [`Scanner`], borrowed from its buffers.
+pub enum Checked<'a> {
+    /// A whole, good row: its fixed fields, all its fields, where it is.
+    Row {
+        fixed: Fixed<'a>,
+        fields: Fields<'a>,
+        start: u64,
+        end: u64,
+    },
+    /// The last row is not whole: it starts at this offset.
+    Torn { start: u64, why: String },
+}
+
+/// One step of a [`Scanner`] used as an iterator.
+#[derive(Debug)]
+pub enum Scanned {
+    /// A whole row, and the byte offset where it ends.
+    Row(Revision, u64),
+    /// The last row is not whole: it starts at this offset.
+    Torn { start: u64, why: String },
+}
+
+/// Reads a responses file row by row without changing it: checks the header
+/// against the questionnaire, and reports a last row that is not whole as
+/// torn (a crash, or a save being written at this moment).
+pub struct Scanner {
+    rows: Splitter,
+    len: u64,
+    width: usize,
+    header_end: u64,
+    last_number: u64,
+    path: PathBuf,
+    done: bool,
+}
+
+impl Scanner {
+    /// Opens `path` for reading; `Ok(None)` when the file does not exist.
+    pub fn open(survey: &Survey, path: &Path) -> Result<Option<Scanner>, StoreError> {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let len = file.metadata()?.len();
+        let expected = header(survey);
+        // The csv crate reads the header (and a byte-order mark before it,
+        // should a person have saved the file with one).
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(std::io::Read::take(file.try_clone()?, len));
+        let found: Vec<String> = reader
+            .byte_headers()
+            .map_err(|e| StoreError::Corrupt(path.to_path_buf(), e.to_string()))?
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        if found != expected {
+            return Err(StoreError::Corrupt(
+                path.to_path_buf(),
+                format!(
+                    "its header does not match the questionnaire {} (was the definition changed after answers were stored?)",
+                    survey.id
+                ),
+            ));
+        }
+        let at = reader.position();
+        Ok(Some(Scanner {
+            rows: Splitter::new(file, at.byte(), len, at.line()),
+            len,
+            width: expected.len(),
+            header_end: at.byte(),
+            last_number: 0,
+            path: path.to_path_buf(),
+            done: false,
+        }))
+    }
+
+    /// No more rows than this fit in the file: a row has a comma between
+    /// each two of its fields and a line end.
+    pub fn rows_at_most(&self) -> usize {
+        ((self.len - self.header_end) / self.width as u64) as usize
+    }
+
+    /// Where the header ends: the length of a file with no rows.
+    pub fn header_end(&self) -> u64 {
+        self.header_end
+    }
+
+    /// The next row, checked; its answers are not copied.
+    pub fn step(&mut self) -> Result<Option<Checked<'_>>, StoreError> {
+        if self.done {
+            return Ok(None);
+        }
+        let (len, width, last_number) = (self.len, self.width, self.last_number);
+        let step = self.rows.next_row()?;
+        let (start, end, line, fields) = match step {
+            None => {
+                self.done = true;
+                return Ok(None);
+            }
+            Some(Step::Torn { start }) => {
+                self.done = true;
+                return Ok(Some(Checked::Torn {
+                    start,
+                    why: "the last row does not end where a row ends".into(),
+                }));
+            }
+            Some(Step::Row {
+                start,
+                end,
+                line,
+                fields,
+            }) => (start, end, line, fields),
+        };
+        let checked = check(&fields, width).and_then(|fixed| {
+            if fixed.number <= last_number {
+                Err(format!(
+                    "revision {} follows revision {last_number}",
+                    fixed.number
+                ))
+            } else {
+                Ok(fixed)
+            }
+        });
+        match checked {
+            Ok(fixed) => {
+                self.last_number = fixed.number;
+                Ok(Some(Checked::Row {
+                    fixed,
+                    fields,
+                    start,
+                    end,
+                }))
+            }
+            Err(why) if end >= len => {
+                self.done = true;
+                Ok(Some(Checked::Torn { start, why }))
+            }
+            Err(m) => {
+                self.done = true;
+                Err(StoreError::Corrupt(
+                    self.path.clone(),
+                    format!(
+                        "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The whole rows, in file order; a torn last row is left out.
+    pub fn revisions(self) -> impl Iterator<Item = Result<Revision, StoreError>> {
+        self.filter_map(|step| match step {
+            Ok(Scanned::Row(r, _)) => Some(Ok(r)),
+            Ok(Scanned::Torn { .. }) => None,
+            Err(e) => Some(Err(e)),
+        })
+    }
+}
+
+impl Iterator for Scanner {
+    type Item = Result<Scanned, StoreError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let width = self.width;
+        let decoded = match self.step() {
+            Ok(None) => return None,
+            Ok(Some(Checked::Torn { start, why })) => {
+                return Some(Ok(Scanned::Torn { start, why }));
+            }
+            Ok(Some(Checked::Row { fields, end, .. })) => {
+                decode(&fields, width).map(|r| Scanned::Row(r, end))
+            }
+            Err(e) => return Some(Err(e)),
+        };
+        Some(decoded.map_err(|m| StoreError::Corrupt(self.path.clone(), m)))
+    }
+}
