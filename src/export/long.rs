@@ -38,20 +38,20 @@ pub fn long(store: &Store, survey: &Survey, sheet: &mut Sheet) -> Result<(), Exp
             )
         })
         .collect();
-    for rev in store.latest_submitted(&survey.id)? {
-        for ((column, q, cell, options, multi), value) in columns.iter().zip(&rev.cells) {
+    store.read_submitted(&survey.id, |member, _, cells| {
+        for ((column, q, cell, options, multi), value) in columns.iter().zip(cells.iter()) {
             if value.is_empty() {
                 continue;
             }
             let label = |code| options.map_or("", |o| label_of(o, code));
             if *multi {
                 for code in codes(value) {
-                    sheet.row([&rev.member, &q.id, &column.name, cell, code, label(code)])?;
+                    sheet.row([&member.code, &q.id, &column.name, cell, code, label(code)])?;
                 }
             } else {
-                sheet.row([&rev.member, &q.id, &column.name, cell, value, label(value)])?;
+                sheet.row([&member.code, &q.id, &column.name, cell, value, label(value)])?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

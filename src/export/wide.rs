@@ -20,7 +20,9 @@ pub fn member_status_text(status: MemberStatus) -> &'static str {
     }
 }
 
-/// The latest submitted response of each member, in the member list's order.
+/// The latest submitted response of each member, in the member list's
+/// order, each row read from the responses file as it is written: memory
+/// holds the index and one row, whatever the number of respondents.
 pub fn responses(
     store: &Store,
     survey: &Survey,
@@ -29,21 +31,17 @@ pub fn responses(
 ) -> Result<(), ExportError> {
     let layout = Layout::new(survey);
     sheet.header(RESPONSES_ID_COLUMNS.into_iter().chain(layout.headers()))?;
-    for rev in store.latest_submitted(&survey.id)? {
-        // `latest_submitted` only gives members on the list; the fallback
-        // keeps the row should that ever change.
-        let member = survey.member(&rev.member);
-        sheet.field(&rev.member);
-        sheet.field(member.map_or("", |m| m.iso3.as_str()));
-        sheet.field(member.map_or("", |m| m.name.as_str()));
-        sheet.field(member.map_or("", |m| m.subregion.as_str()));
-        sheet.field(member.map_or("", |m| member_status_text(m.status)));
-        sheet.field(&rev.number.to_string());
-        sheet.field(&time_text(rev.time));
-        layout.write(&rev.cells, options.labels, sheet);
-        sheet.end_row()?;
-    }
-    Ok(())
+    store.read_submitted(&survey.id, |member, save, cells| {
+        sheet.field(&member.code);
+        sheet.field(&member.iso3);
+        sheet.field(&member.name);
+        sheet.field(&member.subregion);
+        sheet.field(member_status_text(member.status));
+        sheet.field(&save.number.to_string());
+        sheet.field(&time_text(save.time));
+        layout.write(cells, options.labels, sheet);
+        sheet.end_row()
+    })
 }
 
 /// Every saved revision, drafts included, in file order, read from disk as

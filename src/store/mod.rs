@@ -14,7 +14,7 @@ pub use round::{AuditEntry, RoundState};
 pub use scan::{FIXED_HEADER, Scanned, Scanner};
 
 use crate::answers::Cells;
-use crate::definition::Survey;
+use crate::definition::{Member, Survey};
 use rand::TryRngCore;
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -218,29 +218,54 @@ impl Store {
         &self,
         survey: &str,
         saves: &[Save],
-        f: impl FnMut(&Save, &mut Cells) -> Result<(), E>,
+        mut f: impl FnMut(&Save, &mut Cells) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.log(survey)?.read_rows(saves, f)
+        self.log(survey)?
+            .read_rows(saves, |s| s, |s, cells| f(s, cells))
+    }
+
+    /// Reads the rows of some of [`Store::submitted`]'s answer (a part, for
+    /// one thread of several), lending `f` each member's place in the list,
+    /// its save and its answers.
+    pub fn read_places<E: From<StoreError>>(
+        &self,
+        survey: &str,
+        rows: &[(usize, Save)],
+        mut f: impl FnMut(usize, &Save, &mut Cells) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.log(survey)?
+            .read_rows(rows, |(_, s)| s, |(place, s), cells| f(*place, s, cells))
+    }
+
+    /// Reads the latest submitted response of each member on the list, in
+    /// the list's order, one row at a time: `f` gets the member, its save
+    /// and its answers (a buffer reused from row to row).
+    pub fn read_submitted<E: From<StoreError>>(
+        &self,
+        survey: &str,
+        mut f: impl FnMut(&Member, &Save, &mut Cells) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let s = self.survey(survey)?.clone();
+        let rows = self.submitted(survey)?;
+        self.read_places(survey, &rows, |place, save, cells| {
+            match s.members.get(place) {
+                Some(member) => f(member, save, cells),
+                // `submitted` gives places in this very list.
+                None => Ok(()),
+            }
+        })
     }
 
     /// The latest submitted response of each member, in the member list's
     /// order, answers and all (in memory: for small editions and tests;
-    /// exports and the report go through [`Store::read_rows`]).
+    /// exports and the report read row by row).
     pub fn latest_submitted(&self, survey: &str) -> Result<Vec<Arc<Revision>>, StoreError> {
-        let s = self.survey(survey)?;
-        let (places, saves): (Vec<usize>, Vec<Save>) = self.submitted(survey)?.into_iter().unzip();
-        let mut out = Vec::with_capacity(saves.len());
-        let mut places = places.into_iter();
-        self.read_rows(survey, &saves, |save, cells| {
-            let member = places
-                .next()
-                .and_then(|p| s.members.get(p))
-                .map(|m| m.code.clone())
-                .unwrap_or_default();
+        let mut out = Vec::new();
+        self.read_submitted(survey, |member, save, cells| {
             out.push(Arc::new(Revision {
                 number: save.number,
                 time: save.time,
-                member,
+                member: member.code.clone(),
                 status: save.status,
                 cells: cells.clone(),
             }));

@@ -358,19 +358,21 @@ impl ResponseLog {
         Ok(Arc::new(rev))
     }
 
-    /// Reads the rows of `saves` in the order given, their answers into one
-    /// reused `cells`, for `f`. Rows that follow each other in the file are
-    /// read together, a few MiB at a time, so that reading every member's
-    /// latest row costs about one pass over the file.
-    pub fn read_rows<E: From<StoreError>>(
+    /// Reads the rows of `items` (each pointing at a save through `save`)
+    /// in the order given, their answers into one reused `cells`, for `f`.
+    /// Rows that follow each other in the file are read together, a few MiB
+    /// at a time, so that reading every member's latest row costs about one
+    /// pass over the file.
+    pub fn read_rows<T, E: From<StoreError>>(
         &self,
-        saves: &[Save],
-        mut f: impl FnMut(&Save, &mut Cells) -> Result<(), E>,
+        items: &[T],
+        save: impl Fn(&T) -> &Save,
+        mut f: impl FnMut(&T, &mut Cells) -> Result<(), E>,
     ) -> Result<(), E> {
         /// Rows this close together are read in one go, the bytes between them too.
         const GAP: u64 = 64 << 10;
         const MOST: u64 = 4 << 20;
-        if saves.is_empty() {
+        if items.is_empty() {
             return Ok(());
         }
         let file = self.file()?;
@@ -378,11 +380,12 @@ impl ResponseLog {
         let mut buf = Vec::new();
         let mut cells = Cells::new();
         let mut i = 0;
-        while i < saves.len() {
-            let start = saves[i].offset;
-            let mut end = start + u64::from(saves[i].len);
+        while i < items.len() {
+            let first = save(&items[i]);
+            let start = first.offset;
+            let mut end = start + u64::from(first.len);
             let mut j = i + 1;
-            while let Some(s) = saves.get(j) {
+            while let Some(s) = items.get(j).map(&save) {
                 let s_end = s.offset + u64::from(s.len);
                 if s.offset < end || s.offset - end > GAP || s_end - start > MOST {
                     break;
@@ -392,20 +395,21 @@ impl ResponseLog {
             }
             buf.resize((end - start) as usize, 0);
             read_exact_at(file, &mut buf, start).map_err(StoreError::from)?;
-            for save in &saves[i..j] {
-                let at = (save.offset - start) as usize;
-                let row = &buf[at..at + save.len as usize];
+            for item in &items[i..j] {
+                let s = save(item);
+                let at = (s.offset - start) as usize;
+                let row = &buf[at..at + s.len as usize];
                 let checked = match parser.split(row) {
                     Some((fields, _)) => scan::check(&fields, self.width).and_then(|fixed| {
-                        if fixed.number != save.number {
+                        if fixed.number != s.number {
                             return Err("it holds another revision".to_string());
                         }
                         scan::cells_into(&fields, self.width, &mut cells)
                     }),
                     None => Err("the row is not whole".to_string()),
                 };
-                checked.map_err(|m| self.moved(save, &m))?;
-                f(save, &mut cells)?;
+                checked.map_err(|m| self.moved(s, &m))?;
+                f(item, &mut cells)?;
             }
             i = j;
         }
