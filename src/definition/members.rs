@@ -1,6 +1,7 @@
 //! The member administrations an edition expects answers from.
 
 use serde::Deserialize;
+use std::hash::BuildHasher;
 use std::path::Path;
 
 /// Full member of the APT, or associate member (counted apart in reports).
@@ -35,15 +36,43 @@ pub fn is_member_code(code: &str) -> bool {
 }
 
 /// The members of an edition in the list's order, with an index by code:
-/// a round may have a million, so a look-up never scans. Editions that name
-/// the same list file share one (`Arc`), so it is read and held once.
+/// a round may have a million, so a look-up never scans. The index holds
+/// places in the list, not copies of the codes. Editions that name the
+/// same list file share one (`Arc`), so it is read and held once.
 #[derive(Debug, Default)]
 pub struct MemberList {
     list: Vec<Member>,
-    positions: foldhash::HashMap<String, usize>,
+    places: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
 }
 
 impl MemberList {
+    fn with_capacity(n: usize) -> MemberList {
+        MemberList {
+            list: Vec::with_capacity(n),
+            places: hashbrown::HashTable::with_capacity(n),
+            hasher: Default::default(),
+        }
+    }
+
+    /// Adds a member at the end; gives it back if its code is on the list already.
+    fn push(&mut self, member: Member) -> Result<(), Member> {
+        let hash = self.hasher.hash_one(member.code.as_str());
+        let (list, hasher) = (&self.list, &self.hasher);
+        match self.places.entry(
+            hash,
+            |&i| list[i].code == member.code,
+            |&i| hasher.hash_one(list[i].code.as_str()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(_) => Err(member),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(self.list.len());
+                self.list.push(member);
+                Ok(())
+            }
+        }
+    }
+
     /// The member with this code, if it is on the list.
     pub fn by_code(&self, code: &str) -> Option<&Member> {
         self.position(code).map(|i| &self.list[i])
@@ -51,7 +80,10 @@ impl MemberList {
 
     /// Where the member with this code stands in the list.
     pub fn position(&self, code: &str) -> Option<usize> {
-        self.positions.get(code).copied()
+        let hash = self.hasher.hash_one(code);
+        self.places
+            .find(hash, |&i| self.list[i].code == code)
+            .copied()
     }
 }
 
@@ -64,25 +96,26 @@ impl std::ops::Deref for MemberList {
 
 impl FromIterator<Member> for MemberList {
     /// A list from members already checked (tests, generated lists); a
-    /// repeated code keeps its first place in the index.
+    /// repeated code is left out.
     fn from_iter<I: IntoIterator<Item = Member>>(members: I) -> MemberList {
-        let list: Vec<Member> = members.into_iter().collect();
-        let mut positions = foldhash::HashMap::default();
-        positions.reserve(list.len());
-        for (i, m) in list.iter().enumerate() {
-            positions.entry(m.code.clone()).or_insert(i);
+        let mut list = MemberList::default();
+        for m in members {
+            let _ = list.push(m);
         }
-        MemberList { list, positions }
+        list
     }
 }
 
 /// Reads a member list (`code,iso3,name,subregion,status`), refusing a
 /// malformed row or a code that is not a member code or appears twice.
 pub fn load_members(path: &Path) -> Result<MemberList, String> {
-    let mut reader = csv::Reader::from_path(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read the member list {}: {e}", path.display()))?;
-    let mut list: Vec<Member> = Vec::new();
-    let mut positions = foldhash::HashMap::default();
+    // A row is some 40 bytes or more: room for them all, so that a big
+    // list is not rehashed as it grows.
+    let guess = file.metadata().map_or(0, |m| m.len() / 40) as usize;
+    let mut list = MemberList::with_capacity(guess);
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::with_capacity(1 << 16, file));
     for (i, row) in reader.deserialize::<Member>().enumerate() {
         let line = i + 2;
         let m = row.map_err(|e| format!("{}:{line}: {e}", path.display()))?;
@@ -93,17 +126,16 @@ pub fn load_members(path: &Path) -> Result<MemberList, String> {
                 m.code
             ));
         }
-        if positions.insert(m.code.clone(), i).is_some() {
+        if let Err(m) = list.push(m) {
             return Err(format!(
                 "{}:{line}: member code `{}` appears twice",
                 path.display(),
                 m.code
             ));
         }
-        list.push(m);
     }
     if list.is_empty() {
         return Err(format!("the member list {} is empty", path.display()));
     }
-    Ok(MemberList { list, positions })
+    Ok(list)
 }
