@@ -212,7 +212,12 @@ fn serve(
     trust_proxy: bool,
     dirs: &Dirs,
 ) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let surveys = load_surveys(&dirs.surveys)?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "questionnaires and member lists loaded"
+    );
     let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -266,6 +271,7 @@ fn serve(
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let server = web::run(listener, state).map_err(|e| e.to_string())?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "ready");
         server.await.map_err(|e| e.to_string())
     })
 }

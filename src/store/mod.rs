@@ -1,6 +1,7 @@
 //! Storage: the data directory and everything in it, behind one type.
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
+mod index;
 mod invitations;
 mod journal;
 mod responses;
@@ -8,8 +9,9 @@ mod round;
 mod rows;
 mod scan;
 
+pub use index::Index;
 pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
-pub use responses::{Index, MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};
+pub use responses::{MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};
 pub use round::{AuditEntry, RoundState};
 pub use scan::{FIXED_HEADER, Scanned, Scanner};
 
@@ -198,17 +200,12 @@ impl Store {
     /// The latest submitted save of each member on the edition's list, with
     /// the member's place in the list, in the list's order.
     pub fn submitted(&self, survey: &str) -> Result<Vec<(usize, Save)>, StoreError> {
-        let s = self.survey(survey)?;
-        let mut found = self.with_index(survey, |index| {
+        self.with_index(survey, |index| {
             index
-                .iter()
-                .filter_map(|(code, saves)| {
-                    Some((s.members.position(code)?, *saves.latest_submitted()?))
-                })
-                .collect::<Vec<_>>()
-        })?;
-        found.sort_unstable_by_key(|(place, _)| *place);
-        Ok(found)
+                .listed()
+                .filter_map(|(place, saves)| Some((place, *saves.latest_submitted()?)))
+                .collect()
+        })
     }
 
     /// Reads the rows of `saves` (of this edition), in the order given,

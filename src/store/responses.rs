@@ -7,8 +7,9 @@
 //! has cached), so start-up and memory grow by some 60 bytes a revision,
 //! not by the size of the answers.
 
+use super::index::{Index, Loaded, load};
 use super::rows::{Parser, read_exact_at};
-use super::scan::{self, Checked, Scanner, header};
+use super::scan::{self, Scanner, header};
 use super::{StoreError, sync_dir};
 use crate::answers::Cells;
 use crate::definition::Survey;
@@ -66,6 +67,32 @@ pub struct Save {
     pub(crate) len: u32,
 }
 
+impl Save {
+    /// The save whose row runs from `start` to `end` in the file at `path`.
+    pub(crate) fn at(
+        number: u64,
+        time: DateTime<Utc>,
+        status: Status,
+        start: u64,
+        end: u64,
+        path: &Path,
+    ) -> Result<Save, StoreError> {
+        let len = u32::try_from(end - start).map_err(|_| {
+            StoreError::Corrupt(
+                path.to_path_buf(),
+                format!("revision {number} is a row of over 4 GiB"),
+            )
+        })?;
+        Ok(Save {
+            number,
+            time,
+            status,
+            offset: start,
+            len,
+        })
+    }
+}
+
 /// Every save of one member, oldest first: what the overview needs, without the answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Saves(pub(crate) Vec<Save>);
@@ -95,27 +122,6 @@ pub struct MemberState {
     pub history: Vec<(u64, DateTime<Utc>, Status)>,
 }
 
-/// Every member's saves, by member code.
-pub type Index = foldhash::HashMap<String, Saves>;
-
-#[derive(Debug, Default)]
-struct State {
-    members: Index,
-    revisions: u64,
-}
-
-impl State {
-    fn apply(&mut self, member: &str, save: Save) {
-        match self.members.get_mut(member) {
-            Some(saves) => saves.0.push(save),
-            None => {
-                self.members.insert(member.to_string(), Saves(vec![save]));
-            }
-        }
-        self.revisions += 1;
-    }
-}
-
 struct Job {
     member: String,
     status: Status,
@@ -129,7 +135,7 @@ pub struct ResponseLog {
     pub path: PathBuf,
     /// The columns of a row: the fixed ones and the answers.
     width: usize,
-    state: Arc<RwLock<State>>,
+    state: Arc<RwLock<Index>>,
     /// The file, to read rows back from (None: a read-only log of a file that does not exist).
     reader: Option<File>,
     /// None for a log opened read-only.
@@ -155,51 +161,6 @@ pub fn encode_row(rev: &Revision) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// The index of a file, where its good rows end, its last revision number
-/// and a torn last row (its start and why).
-type Loaded = (State, u64, u64, Option<(u64, String)>);
-
-/// Indexes every row of `path`: one pass, no answer copied.
-fn load(survey: &Survey, path: &Path) -> Result<Loaded, StoreError> {
-    let mut state = State::default();
-    let Some(mut scanner) = Scanner::open(survey, path)? else {
-        return Ok((state, 0, 0, None));
-    };
-    // Room for every member at once (most on the list save something, and
-    // no more can than the file has rows) spares rehashing a big table.
-    state
-        .members
-        .reserve(survey.members.len().min(scanner.rows_at_most()));
-    let mut good_end = scanner.header_end();
-    let mut last_number = 0;
-    let mut torn = None;
-    while let Some(step) = scanner.step()? {
-        match step {
-            Checked::Row {
-                fixed, start, end, ..
-            } => {
-                last_number = fixed.number;
-                good_end = end;
-                let save = Save {
-                    number: fixed.number,
-                    time: fixed.time,
-                    status: fixed.status,
-                    offset: start,
-                    len: u32::try_from(end - start).map_err(|_| {
-                        StoreError::Corrupt(
-                            path.to_path_buf(),
-                            format!("revision {} is a row of over 4 GiB", fixed.number),
-                        )
-                    })?,
-                };
-                state.apply(&fixed.member, save);
-            }
-            Checked::Torn { start, why } => torn = Some((start, why)),
-        }
-    }
-    Ok((state, good_end, last_number, torn))
-}
-
 impl ResponseLog {
     /// Opens (or creates) `path` for `survey`: indexes every complete row,
     /// sets a torn last row aside in a file beside it, and starts the writer.
@@ -218,11 +179,16 @@ impl ResponseLog {
             }
         }
         let started = std::time::Instant::now();
-        let (state, good_end, last_number, torn) = load(survey, path)?;
+        let Loaded {
+            index: state,
+            good_end,
+            last_number,
+            torn,
+        } = load(survey, path)?;
         tracing::info!(
             edition = %survey.id,
-            revisions = state.revisions,
-            members = state.members.len(),
+            revisions = state.revisions(),
+            members = state.members(),
             seconds = started.elapsed().as_secs_f64(),
             "responses indexed"
         );
@@ -266,7 +232,7 @@ impl ResponseLog {
         Ok(ResponseLog {
             path: path.to_path_buf(),
             width: header(survey).len(),
-            state: Arc::new(RwLock::new(State::default())),
+            state: Arc::new(RwLock::new(Index::new(survey.members.clone()))),
             reader,
             queue: None,
             pending: std::sync::Mutex::new(Some(survey.clone())),
@@ -277,11 +243,11 @@ impl ResponseLog {
     fn ensure_loaded(&self) -> Result<(), StoreError> {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(survey) = pending.as_ref() {
-            let (state, _, _, torn) = load(survey, &self.path)?;
-            if let Some((_, why)) = torn {
+            let loaded = load(survey, &self.path)?;
+            if let Some((_, why)) = loaded.torn {
                 tracing::warn!(file = %self.path.display(), "the last row is not whole ({why}); it is left out");
             }
-            *self.state.write().unwrap_or_else(|e| e.into_inner()) = state;
+            *self.state.write().unwrap_or_else(|e| e.into_inner()) = loaded.index;
             *pending = None;
         }
         Ok(())
@@ -308,7 +274,7 @@ impl ResponseLog {
 
     /// One member's saves, without their answers.
     pub fn saves(&self, code: &str) -> Result<Saves, StoreError> {
-        Ok(self.read()?.members.get(code).cloned().unwrap_or_default())
+        Ok(self.read()?.get(code).cloned().unwrap_or_default())
     }
 
     /// What is stored of one member's response: its latest and latest
@@ -334,12 +300,12 @@ impl ResponseLog {
 
     /// Lends every member's saves to `f`, without copying them.
     pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> Result<R, StoreError> {
-        Ok(f(&self.read()?.members))
+        Ok(f(&*self.read()?))
     }
 
     /// How many revisions the file holds.
     pub fn revisions(&self) -> Result<u64, StoreError> {
-        Ok(self.read()?.revisions)
+        Ok(self.read()?.revisions())
     }
 
     /// The revision whose row `save` points at, read from the file.
@@ -433,7 +399,7 @@ impl ResponseLog {
         )
     }
 
-    fn read(&self) -> Result<std::sync::RwLockReadGuard<'_, State>, StoreError> {
+    fn read(&self) -> Result<std::sync::RwLockReadGuard<'_, Index>, StoreError> {
         self.ensure_loaded()?;
         // A panic elsewhere cannot leave State half-changed (apply is simple), so a poisoned lock is still good to read.
         Ok(self.state.read().unwrap_or_else(|e| e.into_inner()))
@@ -467,7 +433,7 @@ struct Writer {
     /// Where the last acknowledged row ends: the file is cut back here after a failed write.
     end: u64,
     next: u64,
-    state: Arc<RwLock<State>>,
+    state: Arc<RwLock<Index>>,
 }
 
 impl Writer {

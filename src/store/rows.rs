@@ -368,6 +368,11 @@ impl Splitter {
         }
     }
 
+    /// The file being read.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
     /// Keeps the unread bytes and reads more after them; false at the end of the region.
     fn refill(&mut self) -> std::io::Result<bool> {
         if self.read_to >= self.limit {

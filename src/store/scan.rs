@@ -111,15 +111,29 @@ pub fn decode(fields: &Fields<'_>, width: usize) -> Result<Revision, String> {
 
 /// One checked row of a [`Scanner`], borrowed from its buffers.
 pub enum Checked<'a> {
-    /// A whole, good row: its fixed fields, all its fields, where it is.
+    /// A whole, good row: its fixed fields, all its fields, where it is
+    /// and the line it starts on.
     Row {
         fixed: Fixed<'a>,
         fields: Fields<'a>,
         start: u64,
         end: u64,
+        line: u64,
     },
     /// The last row is not whole: it starts at this offset.
     Torn { start: u64, why: String },
+    /// A row before the last is damaged, on this line: the file needs a person.
+    Bad { line: u64, why: String },
+}
+
+/// The error a damaged row (not the last) stops a start with.
+pub fn damaged(path: &Path, line: u64, why: &str) -> StoreError {
+    StoreError::Corrupt(
+        path.to_path_buf(),
+        format!(
+            "line {line}: {why}; only the last row can be torn, so this file needs a person to look at it"
+        ),
+    )
 }
 
 /// One step of a [`Scanner`] used as an iterator.
@@ -187,6 +201,35 @@ impl Scanner {
         }))
     }
 
+    /// A scanner of the rows from `start` (where a row starts) to the end of
+    /// this one's file, counting lines from 1 there, for a second thread.
+    pub fn rest_from(&self, start: u64) -> Result<Scanner, StoreError> {
+        Ok(Scanner {
+            rows: Splitter::new(self.rows.file().try_clone()?, start, self.len, 1),
+            len: self.len,
+            width: self.width,
+            header_end: self.header_end,
+            last_number: 0,
+            path: self.path.clone(),
+            done: false,
+        })
+    }
+
+    /// The length of the file when it was opened: rows after it are not read.
+    pub fn file_len(&self) -> u64 {
+        self.len
+    }
+
+    /// The file being read.
+    pub fn file(&self) -> &File {
+        self.rows.file()
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// No more rows than this fit in the file: a row has a comma between
     /// each two of its fields and a line end.
     pub fn rows_at_most(&self) -> usize {
@@ -242,20 +285,16 @@ impl Scanner {
                     fields,
                     start,
                     end,
+                    line,
                 }))
             }
             Err(why) if end >= len => {
                 self.done = true;
                 Ok(Some(Checked::Torn { start, why }))
             }
-            Err(m) => {
+            Err(why) => {
                 self.done = true;
-                Err(StoreError::Corrupt(
-                    self.path.clone(),
-                    format!(
-                        "line {line}: {m}; only the last row can be torn, so this file needs a person to look at it"
-                    ),
-                ))
+                Ok(Some(Checked::Bad { line, why }))
             }
         }
     }
@@ -278,6 +317,9 @@ impl Iterator for Scanner {
             Ok(None) => return None,
             Ok(Some(Checked::Torn { start, why })) => {
                 return Some(Ok(Scanned::Torn { start, why }));
+            }
+            Ok(Some(Checked::Bad { line, why })) => {
+                return Some(Err(damaged(&self.path, line, &why)));
             }
             Ok(Some(Checked::Row { fields, end, .. })) => {
                 decode(&fields, width).map(|r| Scanned::Row(r, end))
