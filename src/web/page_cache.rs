@@ -98,9 +98,11 @@ impl PageCache {
         state: PageState,
         html: String,
     ) -> Result<Arc<Page>, AppError> {
+        // The default level: the best makes the 2022 form 1 % smaller and
+        // takes 40 % longer, on every miss.
         let mut gz = flate2::write::GzEncoder::new(
             Vec::with_capacity(html.len() / 4),
-            flate2::Compression::best(),
+            flate2::Compression::default(),
         );
         gz.write_all(html.as_bytes())
             .map_err(|e| AppError::Internal(format!("gzip: {e}")))?;
