@@ -64,7 +64,8 @@ fn link_key(token: &str) -> [u8; 32] {
 }
 
 impl PageCache {
-    /// A cache of at most `max_bytes`; past it the least used pages go.
+    /// A cache of at most `max_bytes`. Past it, pages asked for rarely are
+    /// evicted first; a page heavier than the bound alone is not kept.
     pub fn new(max_bytes: u64) -> PageCache {
         let options = quick_cache::OptionsBuilder::new()
             .estimated_items_capacity((max_bytes / 80_000).max(16) as usize)
