@@ -1,12 +1,13 @@
 //! The member's pages: the questionnaire behind an invitation link, its
 //! saves, and the confirmation after a submission.
 
+use super::page_cache::PageState;
 use super::pages::html;
 use super::view::{SectionForm, Widget, form};
 use super::{AppError, AppState, MAX_BODY, csrf};
 use crate::answers::{self, Mode, Prefill, Problems, SectionView};
 use crate::definition::{Member, Survey};
-use crate::store::{Status, token_hash};
+use crate::store::{MemberState, Status, token_hash};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -166,7 +167,9 @@ fn with_status(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// GET /r/{token}: the questionnaire, filled with the latest save.
+/// GET /r/{token}: the questionnaire, filled with the latest save. The
+/// link and the round are checked on every request; the page itself comes
+/// from the cache when nothing it shows has changed since it was made.
 pub async fn show(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -174,36 +177,65 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let h = holder(&state, &req, &token)?;
     let survey = &h.survey;
+    let closed = closed_because(&state, survey, Utc::now())?;
+    let mut page_state = PageState {
+        survey: survey.id.clone(),
+        member: h.member.code.clone(),
+        latest: state.store.latest_number(&survey.id, &h.member.code)?,
+        just_saved: req.query_string().starts_with("saved="),
+        closed,
+    };
+    if let Some(page) = state.page_cache.get(&token, &page_state) {
+        return Ok(page.respond(&req));
+    }
     let stored = state.store.member(&survey.id, &h.member.code)?;
-    let now = Utc::now();
-    if let Some(why) = closed_because(&state, survey, now)? {
+    // A save may have landed since the number was read: the page is filed
+    // under the save it shows.
+    page_state.latest = stored.latest.as_ref().map(|r| r.number);
+    let body = render_show(&state, &token, &h, &stored, &page_state)?;
+    Ok(state
+        .page_cache
+        .insert(&token, page_state, body)?
+        .respond(&req))
+}
+
+/// The page `show` sends, as it is in `page_state`.
+fn render_show(
+    state: &AppState,
+    token: &str,
+    h: &Holder,
+    stored: &MemberState,
+    page_state: &PageState,
+) -> Result<String, AppError> {
+    let survey = &h.survey;
+    if let Some(why) = &page_state.closed {
         let answers = stored.latest_submitted.as_ref().or(stored.latest.as_ref());
         let page = ClosedPage {
             survey_title: &survey.title,
             member_name: &h.member.name,
-            why,
+            why: why.clone(),
             status: answers.map(|r| r.status.as_str()),
             answers: answers
                 .map(|r| answers::describe(survey, &r.cells))
                 .unwrap_or_default(),
         };
-        return Ok(html(page.render()?));
+        return Ok(page.render()?);
     }
     let cells = stored
         .latest
         .as_ref()
         .map(|r| r.cells.clone())
         .unwrap_or_else(|| vec![String::new(); survey.columns().len()]);
-    let just_saved = req.query_string().starts_with("saved=");
+    let just_saved = page_state.just_saved;
     let notice = stored.latest.as_ref().map(|r| match (r.status, just_saved) {
         (Status::Draft, true) => format!("Draft saved at {}. You can close this page and come back to it with the same link.", stamp(r.time)),
         (Status::Draft, false) => format!("Your draft of {} is filled in below. It is not submitted yet.", stamp(r.time)),
         (Status::Submitted, _) => format!("Submitted on {}. You may change your answers and submit again until {}.", stamp(r.time), closes(survey)),
     });
-    let body = render_form(
-        &state,
-        &token,
-        &h,
+    render_form(
+        state,
+        token,
+        h,
         FormState {
             prefill: Prefill::from_cells(survey, &cells),
             cells,
@@ -211,8 +243,7 @@ pub async fn show(
             notice,
             failure: None,
         },
-    )?;
-    Ok(html(body))
+    )
 }
 
 /// Reads a form body, refusing one past [`MAX_BODY`] while it streams in.

@@ -5,6 +5,7 @@ pub mod admin;
 mod csrf;
 mod error;
 mod member;
+pub mod page_cache;
 mod pages;
 pub mod throttle;
 pub mod view;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Wrong invitation links per address.
     pub link_guesses: throttle::Throttle,
+    /// The member's finished pages, ready to send again.
+    pub page_cache: page_cache::PageCache,
 }
 
 /// Wrong invitation links one address may try within [`LINK_WINDOW`]: enough
@@ -68,6 +71,7 @@ impl AppState {
             secure_cookies: settings.secure_cookies,
             trust_proxy: settings.trust_proxy,
             link_guesses: throttle::Throttle::new(LINK_GUESSES, LINK_WINDOW),
+            page_cache: page_cache::PageCache::default(),
         };
         Ok((state, generated))
     }

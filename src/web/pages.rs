@@ -1,7 +1,7 @@
 //! Pages that belong to no one: the home page, assets, health, 404.
 
 use super::{AppError, AppState};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, HttpResponseBuilder, web};
 use askama::Template;
 use chrono::Utc;
 
@@ -55,8 +55,15 @@ pub async fn not_found() -> Result<HttpResponse, AppError> {
 
 /// An HTML page with status 200.
 pub fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
+    html_response().body(body)
+}
+
+/// The head of an HTML page with status 200: never kept by a browser or a
+/// proxy, as a member's page holds its link and answers.
+pub fn html_response() -> HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body)
+        .insert_header(("Cache-Control", "no-store"));
+    response
 }

@@ -20,6 +20,10 @@ pub struct TestApp {
     pub data: tempfile::TempDir,
     pub surveys: PathBuf,
     pub client: reqwest::Client,
+    /// The bound of the member's page cache, when a test sets one.
+    pub page_cache_bytes: Option<u64>,
+    /// The running server's state, for a test to look into.
+    pub state: Option<actix_web::web::Data<AppState>>,
 }
 
 /// The bundled questionnaire definitions.
@@ -74,13 +78,27 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("a client"),
+            page_cache_bytes: None,
+            state: None,
         };
         app.start().await
     }
 
     /// A server on a data directory the test prepared (a small filesystem, say).
     pub async fn spawn_on(surveys: &Path, data: tempfile::TempDir) -> TestApp {
-        let app = TestApp {
+        TestApp::unstarted(surveys, data).start().await
+    }
+
+    /// A server whose member's page cache holds at most `bytes`.
+    pub async fn spawn_with_page_cache(bytes: u64) -> TestApp {
+        let data = tempfile::tempdir().expect("a temporary directory");
+        let mut app = TestApp::unstarted(&bundled_surveys(), data);
+        app.page_cache_bytes = Some(bytes);
+        app.start().await
+    }
+
+    fn unstarted(surveys: &Path, data: tempfile::TempDir) -> TestApp {
+        TestApp {
             base: String::new(),
             secure_cookies: false,
             data,
@@ -89,8 +107,14 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("a client"),
-        };
-        app.start().await
+            page_cache_bytes: None,
+            state: None,
+        }
+    }
+
+    /// The member's page cache of the running server.
+    pub fn page_cache(&self) -> &web::page_cache::PageCache {
+        &self.state.as_ref().expect("the server runs").page_cache
     }
 
     /// Starts (or restarts) the server on the same data directory.
@@ -106,8 +130,12 @@ impl TestApp {
             secure_cookies: self.secure_cookies,
             ..Settings::default()
         };
-        let (state, _) = AppState::new(store, settings).expect("the state sets up");
+        let (mut state, _) = AppState::new(store, settings).expect("the state sets up");
+        if let Some(bytes) = self.page_cache_bytes {
+            state.page_cache = web::page_cache::PageCache::new(bytes);
+        }
         let state = actix_web::web::Data::new(state);
+        self.state = Some(state.clone());
         let server = web::run(listener, state).expect("the server starts");
         tokio::spawn(server);
         self

@@ -54,18 +54,21 @@ fn sign(state: &AppState, scope: &str, value: &str) -> String {
 
 /// The address a request came from (the proxy's word only when told to trust it).
 pub fn client_ip(state: &AppState, req: &HttpRequest) -> IpAddr {
+    if !state.trust_proxy {
+        // The socket's address as is: `connection_info` would also read the
+        // host and scheme headers and print the address to parse it back.
+        return req
+            .peer_addr()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    }
     let info = req.connection_info();
-    let text = if state.trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    text.and_then(|t| {
-        t.parse::<IpAddr>()
-            .ok()
-            .or_else(|| t.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
-    })
-    .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    info.realip_remote_addr()
+        .and_then(|t| {
+            t.parse::<IpAddr>()
+                .ok()
+                .or_else(|| t.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        })
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 /// The live session of this request, if any.
