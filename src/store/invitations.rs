@@ -115,6 +115,18 @@ impl Invitations {
             .contains_key(&(survey.to_string(), member.to_string())))
     }
 
+    /// The members with a link in force for the edition, read once (the
+    /// overview asks of every member).
+    pub fn invited(&self, survey: &str) -> Result<std::collections::HashSet<String>, StoreError> {
+        Ok(self
+            .refresh()?
+            .current
+            .keys()
+            .filter(|(s, _)| s == survey)
+            .map(|(_, m)| m.clone())
+            .collect())
+    }
+
     /// Makes a new link for the member, ending any earlier one; returns the token.
     pub fn issue(&self, survey: &str, member: &str) -> Result<String, StoreError> {
         let token = super::random_token()?;

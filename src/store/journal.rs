@@ -76,10 +76,11 @@ type Stamp = Option<(u64, std::time::SystemTime)>;
 /// process (the `invite` command beside the server) counts at once.
 #[derive(Default)]
 pub(crate) struct Cached<T> {
-    state: std::sync::Mutex<(Stamp, std::sync::Arc<T>)>,
+    /// The file's stamp and what was made of it; None until first asked.
+    state: std::sync::Mutex<Option<(Stamp, std::sync::Arc<T>)>>,
 }
 
-impl<T: Default> Cached<T> {
+impl<T> Cached<T> {
     /// What `build` makes of the lines of `path`, from memory when the file
     /// has not changed. A missing file is a journal with no lines.
     pub(crate) fn get(
@@ -93,9 +94,16 @@ impl<T: Default> Cached<T> {
             Err(e) => return Err(e.into()),
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if stamp.is_none() || state.0 != stamp {
-            *state = (stamp, std::sync::Arc::new(build(read(path)?)));
+        // A file that is still missing is still a journal with no lines:
+        // nothing to read again (the round's file is missing until the
+        // secretariat first closes or reopens the edition).
+        match &*state {
+            Some((seen, made)) if *seen == stamp => Ok(made.clone()),
+            _ => {
+                let made = std::sync::Arc::new(build(read(path)?));
+                *state = Some((stamp, made.clone()));
+                Ok(made)
+            }
         }
-        Ok(state.1.clone())
     }
 }

@@ -35,11 +35,9 @@ struct Overview<'a> {
 }
 
 fn member_lines(state: &AppState, survey: &Survey) -> Result<Vec<MemberLine>, AppError> {
-    let inv = &state.store.invitations;
+    let invited = state.store.invitations.invited(&survey.id)?;
     Ok(state.store.with_index(&survey.id, |index| {
-        round::lines(survey, index, |code| {
-            inv.is_invited(&survey.id, code).unwrap_or(false)
-        })
+        round::lines(survey, index, |code| invited.contains(code))
     })?)
 }
 
