@@ -366,7 +366,7 @@ impl ResponseLog {
                 let at = (s.offset - start) as usize;
                 let row = &buf[at..at + s.len as usize];
                 let checked = match parser.split(row) {
-                    Some((fields, _)) => scan::check(&fields, self.width).and_then(|fixed| {
+                    Some((fields, _)) => scan::fixed(&fields, self.width).and_then(|fixed| {
                         if fixed.number != s.number {
                             return Err("it holds another revision".to_string());
                         }

@@ -35,7 +35,7 @@ pub struct Fixed<'a> {
     pub status: Status,
 }
 
-/// A field as text; the row has been checked to be UTF-8.
+/// A field as text; a field that is not UTF-8 is empty, which no fixed field may be.
 fn text<'a>(field: Cow<'a, [u8]>) -> Cow<'a, str> {
     match field {
         Cow::Borrowed(b) => std::str::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Borrowed),
@@ -46,16 +46,22 @@ fn text<'a>(field: Cow<'a, [u8]>) -> Cow<'a, str> {
 /// Checks a row's width and encoding and reads its fixed fields; the
 /// answers are only checked, not copied.
 pub fn check<'a>(fields: &Fields<'a>, width: usize) -> Result<Fixed<'a>, String> {
-    let found = fields.len();
-    if found != width {
-        return Err(format!("{found} fields where the header has {width}"));
-    }
     if !fields.is_utf8() {
         let i = fields
             .iter()
             .position(|f| std::str::from_utf8(&f).is_err())
             .unwrap_or(0);
         return Err(format!("field {} is not UTF-8", i + 1));
+    }
+    fixed(fields, width)
+}
+
+/// Checks a row's width and reads its fixed fields, for a row whose
+/// answers [`cells_into`] will check as it copies them.
+pub fn fixed<'a>(fields: &Fields<'a>, width: usize) -> Result<Fixed<'a>, String> {
+    let found = fields.len();
+    if found != width {
+        return Err(format!("{found} fields where the header has {width}"));
     }
     let mut it = fields.iter().map(text);
     let mut next = || it.next().unwrap_or_default();
