@@ -156,6 +156,7 @@ pub(super) fn body_blocks(
             unit,
             rows,
             stats,
+            ..
         } => {
             let mut head = vec!["Member".to_string()];
             head.extend(columns.iter().map(|(_, h)| h.clone()));

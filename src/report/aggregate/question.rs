@@ -1,0 +1,547 @@
+//! One question's running counts: fed one response at a time, merged
+//! across parts of an edition, finished into the question's figures.
+
+use super::figures::Figures;
+use super::kept::Kept;
+use super::tally::SAMPLE;
+use super::*;
+use crate::definition::MULTI_SEPARATOR;
+
+/// Option codes to look a stored code up in, many times a row: each code's
+/// length and first eight bytes, packed, are compared before its text, so
+/// most options cost two integer comparisons (codes such as "1" to "5"
+/// otherwise cost a `memcmp` call each).
+#[derive(Debug, Clone)]
+struct Codes<'a> {
+    keys: Vec<(usize, u64)>,
+    codes: Vec<&'a str>,
+}
+
+fn key(code: &str) -> (usize, u64) {
+    let mut prefix = [0u8; 8];
+    let n = code.len().min(8);
+    prefix[..n].copy_from_slice(&code.as_bytes()[..n]);
+    (code.len(), u64::from_le_bytes(prefix))
+}
+
+impl<'a> Codes<'a> {
+    fn of(options: &'a [Choice]) -> Self {
+        Codes {
+            keys: options.iter().map(|o| key(&o.code)).collect(),
+            codes: options.iter().map(|o| o.code.as_str()).collect(),
+        }
+    }
+
+    /// The position of `code` among the codes.
+    fn find(&self, code: &str) -> Option<usize> {
+        let k = key(code);
+        self.keys
+            .iter()
+            .zip(&self.codes)
+            .position(|(key, c)| *key == k && (k.0 <= 8 || *c == code))
+    }
+}
+
+/// What is counted of one question, by the kind of answer it takes.
+#[derive(Debug, Clone)]
+enum Counts<'a> {
+    /// Single, yes/no and multiple choice: members per option.
+    Choice {
+        options: &'a [Choice],
+        codes: Codes<'a>,
+        counts: Vec<usize>,
+    },
+    /// Members per value, lowest first; `codes` are the values as stored.
+    Scale {
+        min: u8,
+        labels: [&'a Option<String>; 2],
+        codes: Vec<String>,
+        counts: Vec<usize>,
+    },
+    /// Members per row and column, row by row.
+    Matrix {
+        rows: &'a [Choice],
+        columns: &'a [Choice],
+        codes: Codes<'a>,
+        counts: Vec<usize>,
+    },
+    /// Number, number per year, matrix of numbers: the figures of each
+    /// column, and each member's row while the report lists members.
+    Numbers {
+        /// (key, header) of each column: a year, a row, or the question.
+        columns: Vec<(String, String)>,
+        unit: &'a Option<String>,
+        figures: Vec<Figures>,
+        rows: Kept<Vec<NumberValue>>,
+    },
+    /// Members per option and place, option by option.
+    Rank {
+        options: &'a [Choice],
+        codes: Codes<'a>,
+        top: usize,
+        places: Vec<usize>,
+    },
+    /// The texts of those who answered (none kept for a private question).
+    Text {
+        parts: &'a [TextPart],
+        kept: Kept<Vec<String>>,
+    },
+}
+
+/// A question's counts so far.
+#[derive(Debug, Clone)]
+pub(super) struct QuestionTally<'a> {
+    pub(super) question: &'a Question,
+    shown: usize,
+    answered: usize,
+    counts: Counts<'a>,
+    /// Each "please specify" column and its non-empty texts.
+    specified: Vec<(usize, Kept<String>)>,
+}
+
+/// A question's figures, finished.
+pub(super) struct Figured {
+    pub(super) base: Base,
+    pub(super) body: Body,
+    pub(super) specified: Vec<Quote>,
+    pub(super) specified_counts: Vec<(String, usize)>,
+}
+
+/// A scale's value as stored ("4"; not "04" or "+4", which the form never stores).
+fn scale_value(cell: &str) -> Option<u8> {
+    let v: u8 = cell.parse().ok()?;
+    let digits = 1 + usize::from(v >= 10) + usize::from(v >= 100);
+    (cell.len() == digits).then_some(v)
+}
+
+/// A number cell as the report reads it; anything else stored there is blank.
+fn number_value(v: &str) -> NumberValue {
+    match v {
+        "" => NumberValue::Blank,
+        UNKNOWN => NumberValue::Unknown,
+        n => n.parse().map_or(NumberValue::Blank, NumberValue::Value),
+    }
+}
+
+fn numbers<'a>(columns: Vec<(String, String)>, unit: &'a Option<String>) -> Counts<'a> {
+    Counts::Numbers {
+        figures: vec![Figures::default(); columns.len()],
+        columns,
+        unit,
+        // Rows are kept only while the report lists members: never sampled.
+        rows: Kept::new(0),
+    }
+}
+
+impl<'a> QuestionTally<'a> {
+    pub(super) fn new(survey: &'a Survey, q: &'a Question) -> Self {
+        let counts = match &q.kind {
+            Kind::Single { options, .. } | Kind::YesNo { options } | Kind::Multi { options } => {
+                Counts::Choice {
+                    options,
+                    codes: Codes::of(options),
+                    counts: vec![0; options.len()],
+                }
+            }
+            Kind::Scale {
+                min,
+                max,
+                min_label,
+                max_label,
+            } => Counts::Scale {
+                min: *min,
+                labels: [min_label, max_label],
+                codes: (*min..=*max).map(|v| v.to_string()).collect(),
+                counts: vec![0; (*min..=*max).count()],
+            },
+            Kind::MatrixChoice { rows, columns, .. } => Counts::Matrix {
+                rows,
+                columns,
+                codes: Codes::of(columns),
+                counts: vec![0; rows.len() * columns.len()],
+            },
+            Kind::Number { unit, .. } => numbers(
+                vec![(
+                    q.id.clone(),
+                    unit.clone().unwrap_or_else(|| "Number".into()),
+                )],
+                unit,
+            ),
+            Kind::NumberPerYear { years, .. } => numbers(
+                years
+                    .iter()
+                    .map(|y| (y.to_string(), y.to_string()))
+                    .collect(),
+                &None,
+            ),
+            Kind::MatrixNumber { rows, .. } => numbers(
+                rows.iter()
+                    .map(|r| (r.code.clone(), r.label.clone()))
+                    .collect(),
+                &None,
+            ),
+            Kind::Rank { of, top } => {
+                let options = rank_options(survey, of);
+                Counts::Rank {
+                    options,
+                    codes: Codes::of(options),
+                    top: *top,
+                    places: vec![0; options.len() * top],
+                }
+            }
+            Kind::Text { parts, .. } => Counts::Text {
+                parts,
+                kept: Kept::new(SAMPLE),
+            },
+        };
+        let specified = if q.kind.options().is_some() && !q.private {
+            q.cells
+                .clone()
+                .filter(|&i| matches!(survey.columns()[i].cell, Cell::Specify { .. }))
+                .map(|i| (i, Kept::new(SAMPLE)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        QuestionTally {
+            question: q,
+            shown: 0,
+            answered: 0,
+            counts,
+            specified,
+        }
+    }
+
+    /// Counts the response of the member at `position`, who was shown the
+    /// question; `all` keeps every text and row, else only a sample.
+    pub(super) fn add(&mut self, survey: &Survey, position: usize, cells: &Cells, all: bool) {
+        let q = self.question;
+        self.shown += 1;
+        for (i, kept) in &mut self.specified {
+            let text = &cells[*i];
+            if !text.trim().is_empty() {
+                kept.push(position, all, || text.clone());
+            }
+        }
+        if !answered(survey, q, cells) {
+            return;
+        }
+        self.answered += 1;
+        let own = &cells[q.cells.clone()];
+        match &mut self.counts {
+            Counts::Choice { codes, counts, .. } => {
+                let whole = own.first().map_or("", String::as_str);
+                for code in whole.split(MULTI_SEPARATOR).filter(|c| !c.is_empty()) {
+                    if let Some(i) = codes.find(code) {
+                        counts[i] += 1;
+                    }
+                }
+            }
+            Counts::Scale { min, counts, .. } => {
+                let at = own.first().and_then(|v| scale_value(v)?.checked_sub(*min));
+                if let Some(n) = at.and_then(|k| counts.get_mut(k as usize)) {
+                    *n += 1;
+                }
+            }
+            Counts::Matrix {
+                columns,
+                codes,
+                counts,
+                ..
+            } => {
+                for (r, v) in own.iter().enumerate() {
+                    if let Some(c) = codes.find(v) {
+                        counts[r * columns.len() + c] += 1;
+                    }
+                }
+            }
+            Counts::Numbers { figures, rows, .. } => {
+                for (f, v) in figures.iter_mut().zip(own) {
+                    f.add(number_value(v));
+                }
+                rows.push(position, all, || {
+                    own.iter().map(|v| number_value(v)).collect()
+                });
+            }
+            Counts::Rank {
+                codes, top, places, ..
+            } => {
+                for (p, v) in own.iter().enumerate() {
+                    if let Some(o) = codes.find(v) {
+                        places[o * *top + p] += 1;
+                    }
+                }
+            }
+            Counts::Text { kept, .. } => {
+                if !q.private {
+                    kept.push(position, all, || own.to_vec());
+                }
+            }
+        }
+    }
+
+    /// Keeps only the samples: the report will summarise.
+    pub(super) fn keep_sample(&mut self) {
+        for (_, kept) in &mut self.specified {
+            kept.keep_sample();
+        }
+        match &mut self.counts {
+            Counts::Numbers { rows, .. } => rows.keep_sample(),
+            Counts::Text { kept, .. } => kept.keep_sample(),
+            _ => {}
+        }
+    }
+
+    /// Adds the counts of the same question in another part of the edition.
+    pub(super) fn merge(&mut self, other: QuestionTally<'a>, all: bool) {
+        let add = |a: &mut Vec<usize>, b: Vec<usize>| {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        };
+        self.shown += other.shown;
+        self.answered += other.answered;
+        for ((_, a), (_, b)) in self.specified.iter_mut().zip(other.specified) {
+            a.merge(b, all);
+        }
+        match (&mut self.counts, other.counts) {
+            (Counts::Choice { counts: a, .. }, Counts::Choice { counts: b, .. })
+            | (Counts::Scale { counts: a, .. }, Counts::Scale { counts: b, .. })
+            | (Counts::Matrix { counts: a, .. }, Counts::Matrix { counts: b, .. })
+            | (Counts::Rank { places: a, .. }, Counts::Rank { places: b, .. }) => add(a, b),
+            (
+                Counts::Numbers { figures, rows, .. },
+                Counts::Numbers {
+                    figures: other_figures,
+                    rows: other_rows,
+                    ..
+                },
+            ) => {
+                for (a, b) in figures.iter_mut().zip(other_figures) {
+                    a.merge(b);
+                }
+                rows.merge(other_rows, all);
+            }
+            (Counts::Text { kept: a, .. }, Counts::Text { kept: b, .. }) => a.merge(b, all),
+            // Tallies of one edition have the same question here.
+            _ => debug_assert!(false, "merged tallies of different questions"),
+        }
+    }
+
+    /// The question's figures, its rows and texts in the member list's order.
+    pub(super) fn finish(self, survey: &Survey, respondents: usize) -> Figured {
+        let q = self.question;
+        let name = |p: usize| {
+            survey
+                .members
+                .get(p)
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
+        };
+        let base = Base {
+            respondents,
+            shown: self.shown,
+            answered: self.answered,
+        };
+        let no_answer = base.shown - base.answered;
+        let share = |code: &str, label: String, count: usize| Share {
+            code: code.to_string(),
+            label,
+            count,
+            pct: pct(count, base.answered),
+        };
+        let body = match self.counts {
+            Counts::Choice {
+                options, counts, ..
+            } => {
+                let multi = matches!(q.kind, Kind::Multi { .. });
+                let mut shares: Vec<Share> = options
+                    .iter()
+                    .zip(counts)
+                    .map(|(o, count)| share(&o.code, o.label.clone(), count))
+                    .collect();
+                if multi {
+                    // Stable: ties keep the questionnaire's order.
+                    shares.sort_by_key(|s| std::cmp::Reverse(s.count));
+                }
+                Body::Choice {
+                    multi,
+                    options: shares,
+                    no_answer,
+                }
+            }
+            Counts::Scale {
+                min,
+                labels: [min_label, max_label],
+                codes,
+                counts,
+            } => {
+                let mut sum = 0u64;
+                let last = codes.len().saturating_sub(1);
+                let values = codes
+                    .iter()
+                    .zip(counts)
+                    .enumerate()
+                    .map(|(k, (code, count))| {
+                        let v = min as u64 + k as u64;
+                        sum += v * count as u64;
+                        let end = match (k == 0, k == last) {
+                            (true, _) => min_label.as_ref(),
+                            (_, true) => max_label.as_ref(),
+                            _ => None,
+                        };
+                        let label = match end {
+                            Some(l) => format!("{v} – {l}"),
+                            None => code.clone(),
+                        };
+                        share(code, label, count)
+                    })
+                    .collect();
+                Body::Scale {
+                    values,
+                    no_answer,
+                    mean: (base.answered > 0).then(|| sum as f64 / base.answered as f64),
+                    min_label: min_label.clone(),
+                    max_label: max_label.clone(),
+                }
+            }
+            Counts::Matrix {
+                rows,
+                columns,
+                counts,
+                ..
+            } => Body::MatrixChoice {
+                columns: columns.to_vec(),
+                rows: rows
+                    .iter()
+                    .zip(counts.chunks(columns.len().max(1)))
+                    .map(|(row, counts)| MatrixRow {
+                        code: row.code.clone(),
+                        label: row.label.clone(),
+                        answered: counts.iter().sum(),
+                        counts: counts.to_vec(),
+                    })
+                    .collect(),
+            },
+            Counts::Numbers {
+                columns,
+                unit,
+                mut figures,
+                rows,
+            } => Body::Numbers {
+                columns,
+                unit: unit.clone(),
+                rows: rows
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(p, values)| CountryNumbers {
+                        country: name(p),
+                        values,
+                    })
+                    .collect(),
+                stats: figures.iter_mut().map(Figures::stats).collect(),
+                quartiles: figures.iter_mut().map(Figures::quartiles).collect(),
+            },
+            Counts::Rank {
+                options,
+                top,
+                places,
+                ..
+            } => {
+                let mut rows: Vec<RankRow> = options
+                    .iter()
+                    .zip(places.chunks(top.max(1)))
+                    .map(|(o, places)| RankRow {
+                        code: o.code.clone(),
+                        label: o.label.clone(),
+                        points: places
+                            .iter()
+                            .enumerate()
+                            .map(|(p, n)| n * rank_points(p + 1, top))
+                            .sum(),
+                        places: places.to_vec(),
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.points.cmp(&a.points).then(b.places.cmp(&a.places)));
+                Body::Rank { top, rows }
+            }
+            Counts::Text { parts, kept } => Body::Text {
+                parts: parts.iter().map(|p| p.label.clone()).collect(),
+                rows: kept
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(p, texts)| TextRow {
+                        country: name(p),
+                        texts,
+                    })
+                    .collect(),
+                withheld: if q.private { base.answered } else { 0 },
+            },
+        };
+        let options = q.kind.options().unwrap_or_default();
+        let mut specified = Vec::new();
+        let mut specified_counts: Vec<(String, usize)> = Vec::new();
+        for (i, kept) in self.specified {
+            let label = match &survey.columns()[i].cell {
+                Cell::Specify { option } => label_of(options, option).to_string(),
+                _ => String::new(),
+            };
+            if kept.count > 0 {
+                match specified_counts.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, n)) => *n += kept.count,
+                    None => specified_counts.push((label.clone(), kept.count)),
+                }
+            }
+            specified.extend(kept.into_sorted().into_iter().map(|(p, text)| Quote {
+                country: name(p),
+                label: Some(label.clone()),
+                text,
+            }));
+        }
+        Figured {
+            base,
+            body,
+            specified,
+            specified_counts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(code: &str) -> Choice {
+        Choice {
+            code: code.into(),
+            label: code.into(),
+            specify: false,
+            exclusive: false,
+        }
+    }
+
+    #[test]
+    fn a_code_is_found_by_its_whole_text_even_past_eight_bytes() {
+        let options: Vec<Choice> = ["1", "2", "investment_scam", "investment_other", "sms"]
+            .into_iter()
+            .map(choice)
+            .collect();
+        let codes = Codes::of(&options);
+        assert_eq!(codes.find("2"), Some(1));
+        assert_eq!(codes.find("investment_other"), Some(3));
+        assert_eq!(codes.find("investment_scam"), Some(2));
+        assert_eq!(codes.find("investment_scan"), None);
+        assert_eq!(codes.find("sm"), None);
+        assert_eq!(codes.find(""), None);
+    }
+
+    #[test]
+    fn a_scale_value_counts_only_as_the_form_stores_it() {
+        assert_eq!(scale_value("4"), Some(4));
+        assert_eq!(scale_value("10"), Some(10));
+        assert_eq!(scale_value("04"), None);
+        assert_eq!(scale_value("+4"), None);
+        assert_eq!(scale_value("4 "), None);
+        assert_eq!(scale_value(""), None);
+    }
+}
