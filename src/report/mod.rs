@@ -29,6 +29,8 @@ pub struct ReportOptions {
     pub generated: Option<DateTime<Utc>>,
     /// Show a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// List every respondent, or summarise (automatic: by their number).
+    pub detail: Detail,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,8 +141,7 @@ pub fn build(
     options: &ReportOptions,
 ) -> Result<String, ReportError> {
     let current_survey = store.survey(survey)?.clone();
-    // The page does not render a summary yet: every respondent is listed.
-    let current = tally(store, &current_survey, Detail::Full)?;
+    let current = tally(store, &current_survey, options.detail)?;
     let previous_survey = compare.map(|c| store.survey(c).cloned()).transpose()?;
     // Only the previous edition's figures are shown, never its members.
     let previous = previous_survey
