@@ -57,14 +57,6 @@ fn rank_options<'a>(survey: &'a Survey, of: &str) -> &'a [Choice] {
         .unwrap_or_default()
 }
 
-/// Whether a response answered a question (a "please specify" text alone
-/// does not count: it goes with an option).
-fn answered(survey: &Survey, q: &Question, cells: &Cells) -> bool {
-    q.cells.clone().any(|i| {
-        !matches!(survey.columns()[i].cell, Cell::Specify { .. }) && !cells[i].trim().is_empty()
-    })
-}
-
 /// Builds the whole report of `current`, beside `previous` if given.
 pub fn report(current: Tally, previous: Option<Tally>) -> Report {
     let now = current.finish();

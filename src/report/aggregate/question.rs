@@ -7,38 +7,46 @@ use super::tally::SAMPLE;
 use super::*;
 use crate::definition::MULTI_SEPARATOR;
 
+/// The separator of a multi's codes, as the byte it is.
+const SEPARATOR: u8 = MULTI_SEPARATOR as u8;
+const _: () = assert!(MULTI_SEPARATOR.is_ascii(), "codes are split as bytes");
+
 /// Option codes to look a stored code up in, many times a row: each code's
-/// length and first eight bytes, packed, are compared before its text, so
-/// most options cost two integer comparisons (codes such as "1" to "5"
-/// otherwise cost a `memcmp` call each).
+/// length and first 16 bytes, packed, are compared before its text, so an
+/// option costs two integer comparisons (a string compare costs a `memcmp`
+/// call, even for codes such as "1" to "5"); only longer codes are then
+/// compared as text.
 #[derive(Debug, Clone)]
 struct Codes<'a> {
-    keys: Vec<(usize, u64)>,
-    codes: Vec<&'a str>,
+    keys: Vec<(usize, u128)>,
+    codes: Vec<&'a [u8]>,
 }
 
-fn key(code: &str) -> (usize, u64) {
-    let mut prefix = [0u8; 8];
-    let n = code.len().min(8);
-    prefix[..n].copy_from_slice(&code.as_bytes()[..n]);
-    (code.len(), u64::from_le_bytes(prefix))
+/// How many leading bytes a key holds.
+const KEY_BYTES: usize = 16;
+
+fn key(code: &[u8]) -> (usize, u128) {
+    let mut prefix = [0u8; KEY_BYTES];
+    let n = code.len().min(KEY_BYTES);
+    prefix[..n].copy_from_slice(&code[..n]);
+    (code.len(), u128::from_le_bytes(prefix))
 }
 
 impl<'a> Codes<'a> {
     fn of(options: &'a [Choice]) -> Self {
         Codes {
-            keys: options.iter().map(|o| key(&o.code)).collect(),
-            codes: options.iter().map(|o| o.code.as_str()).collect(),
+            keys: options.iter().map(|o| key(o.code.as_bytes())).collect(),
+            codes: options.iter().map(|o| o.code.as_bytes()).collect(),
         }
     }
 
     /// The position of `code` among the codes.
-    fn find(&self, code: &str) -> Option<usize> {
+    fn find(&self, code: &[u8]) -> Option<usize> {
         let k = key(code);
         self.keys
             .iter()
             .zip(&self.codes)
-            .position(|(key, c)| *key == k && (k.0 <= 8 || *c == code))
+            .position(|(key, c)| *key == k && (k.0 <= KEY_BYTES || *c == code))
     }
 }
 
@@ -97,6 +105,9 @@ pub(super) struct QuestionTally<'a> {
     counts: Counts<'a>,
     /// Each "please specify" column and its non-empty texts.
     specified: Vec<(usize, Kept<String>)>,
+    /// The cells that make an answer: all but the "please specify" texts
+    /// (a text alone goes with an option, it does not answer).
+    answer_cells: Vec<usize>,
 }
 
 /// A question's figures, finished.
@@ -209,12 +220,17 @@ impl<'a> QuestionTally<'a> {
             answered: 0,
             counts,
             specified,
+            answer_cells: q
+                .cells
+                .clone()
+                .filter(|&i| !matches!(survey.columns()[i].cell, Cell::Specify { .. }))
+                .collect(),
         }
     }
 
     /// Counts the response of the member at `position`, who was shown the
     /// question; `all` keeps every text and row, else only a sample.
-    pub(super) fn add(&mut self, survey: &Survey, position: usize, cells: &Cells, all: bool) {
+    pub(super) fn add(&mut self, position: usize, cells: &Cells, all: bool) {
         let q = self.question;
         self.shown += 1;
         for (i, kept) in &mut self.specified {
@@ -223,15 +239,20 @@ impl<'a> QuestionTally<'a> {
                 kept.push(position, all, || text.clone());
             }
         }
-        if !answered(survey, q, cells) {
+        if !self
+            .answer_cells
+            .iter()
+            .any(|&i| !cells[i].trim().is_empty())
+        {
             return;
         }
         self.answered += 1;
         let own = &cells[q.cells.clone()];
         match &mut self.counts {
             Counts::Choice { codes, counts, .. } => {
-                let whole = own.first().map_or("", String::as_str);
-                for code in whole.split(MULTI_SEPARATOR).filter(|c| !c.is_empty()) {
+                let whole = own.first().map_or(&[][..], |c| c.as_bytes());
+                // Bytes, not chars: the separator is ASCII, and a code is short.
+                for code in whole.split(|b| *b == SEPARATOR).filter(|c| !c.is_empty()) {
                     if let Some(i) = codes.find(code) {
                         counts[i] += 1;
                     }
@@ -250,7 +271,7 @@ impl<'a> QuestionTally<'a> {
                 ..
             } => {
                 for (r, v) in own.iter().enumerate() {
-                    if let Some(c) = codes.find(v) {
+                    if let Some(c) = codes.find(v.as_bytes()) {
                         counts[r * columns.len() + c] += 1;
                     }
                 }
@@ -267,7 +288,7 @@ impl<'a> QuestionTally<'a> {
                 codes, top, places, ..
             } => {
                 for (p, v) in own.iter().enumerate() {
-                    if let Some(o) = codes.find(v) {
+                    if let Some(o) = codes.find(v.as_bytes()) {
                         places[o * *top + p] += 1;
                     }
                 }
@@ -527,12 +548,20 @@ mod tests {
             .map(choice)
             .collect();
         let codes = Codes::of(&options);
-        assert_eq!(codes.find("2"), Some(1));
-        assert_eq!(codes.find("investment_other"), Some(3));
-        assert_eq!(codes.find("investment_scam"), Some(2));
-        assert_eq!(codes.find("investment_scan"), None);
-        assert_eq!(codes.find("sm"), None);
-        assert_eq!(codes.find(""), None);
+        let find = |code: &str| codes.find(code.as_bytes());
+        assert_eq!(find("2"), Some(1));
+        assert_eq!(find("investment_other"), Some(3));
+        assert_eq!(find("investment_scam"), Some(2));
+        assert_eq!(find("investment_scan"), None);
+        assert_eq!(find("sm"), None);
+        assert_eq!(find(""), None);
+        let long: Vec<Choice> = ["a_very_long_code_one", "a_very_long_code_two"]
+            .into_iter()
+            .map(choice)
+            .collect();
+        let long = Codes::of(&long);
+        assert_eq!(long.find(b"a_very_long_code_two"), Some(1));
+        assert_eq!(long.find(b"a_very_long_code_six"), None);
     }
 
     #[test]

@@ -130,7 +130,7 @@ impl<'a> Tally<'a> {
         let is_shown = |index: usize| shown.get(index).copied().unwrap_or(false);
         for (index, q) in self.questions.iter_mut().enumerate() {
             if is_shown(index) {
-                q.add(survey, member, cells, all);
+                q.add(member, cells, all);
             }
         }
         if all {
