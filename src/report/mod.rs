@@ -64,10 +64,12 @@ pub fn default_compare(store: &Store, survey: &str) -> Option<String> {
 /// reads the store.
 ///
 /// What it needs from the store: for each member of the edition's list
-/// with a submitted response, the member's position in the list and the
-/// cells of its latest submitted revision. Order does not matter, nor how
-/// the rows are split between threads: [`Tally::add`] takes the position,
-/// and [`Tally::merge`] keeps the member list's order wherever the report
+/// with a submitted response, once, the member's position in the list
+/// (its index in `survey.members`) and the cells of its latest submitted
+/// revision, which [`Tally::add`] may clear in place (a reused buffer is
+/// fine). Order does not matter, nor how the rows are split between
+/// threads: each thread counts into its own [`Tally::new`], and
+/// [`Tally::merge`] keeps the member list's order wherever the report
 /// lists members.
 fn tally<'a>(store: &Store, survey: &'a Survey, detail: Detail) -> Result<Tally<'a>, ReportError> {
     let started = Instant::now();

@@ -100,17 +100,14 @@ impl Figures {
     /// around them (as spreadsheets' QUARTILE.INC and numpy do).
     pub(super) fn quartiles(&mut self) -> Option<(f64, f64)> {
         self.compact();
-        let n = self.reported();
+        let last = self.reported().checked_sub(1)?;
         let quantile = |p: f64| {
-            let h = (n - 1) as f64 * p;
+            let h = last as f64 * p;
             let below = h.floor() as usize;
             let a = self.nth(below)? as f64;
-            let b = self.nth((below + 1).min(n - 1))? as f64;
+            let b = self.nth((below + 1).min(last))? as f64;
             Some(a + (h - below as f64) * (b - a))
         };
-        if n == 0 {
-            return None;
-        }
         quantile(0.25).zip(quantile(0.75))
     }
 }
