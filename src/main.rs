@@ -121,6 +121,11 @@ enum Command {
         /// Put the time of generation in the report (then two runs differ).
         #[arg(long)]
         stamp: bool,
+        /// auto, full or summary: `full` lists every respondent, `summary`
+        /// gives distributions, counts and a sample of the texts instead;
+        /// `auto` lists up to 200 respondents and summarises above.
+        #[arg(long, default_value = "auto")]
+        detail: reports::Detail,
         #[command(flatten)]
         dirs: Dirs,
     },
@@ -182,8 +187,9 @@ fn main() -> ExitCode {
             no_compare,
             out,
             stamp,
+            detail,
             dirs,
-        } => report(&survey, compare, no_compare, out, stamp, &dirs),
+        } => report(&survey, compare, no_compare, out, stamp, detail, &dirs),
         Command::Demo { survey, seed, dirs } => demo(&survey, seed, &dirs),
     };
     match result {
@@ -423,6 +429,7 @@ fn report(
     no_compare: bool,
     out: Option<PathBuf>,
     stamp: bool,
+    detail: reports::Detail,
     dirs: &Dirs,
 ) -> Result<(), String> {
     let surveys = load_surveys(&dirs.surveys)?;
@@ -439,6 +446,7 @@ fn report(
     let options = ReportOptions {
         generated: stamp.then(chrono::Utc::now),
         progress: true,
+        detail,
     };
     let html =
         reports::build(&store, survey, compare.as_deref(), &options).map_err(|e| e.to_string())?;

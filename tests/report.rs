@@ -313,6 +313,7 @@ async fn the_same_data_give_the_same_bytes() {
         &ReportOptions {
             generated: Some("2026-01-02T03:04:05Z".parse().unwrap()),
             progress: false,
+            ..ReportOptions::default()
         },
     )
     .unwrap();
@@ -432,4 +433,153 @@ async fn a_private_question_is_counted_but_never_quoted() {
     assert!(!html.contains("Test Person"), "nor a contact's name");
     assert!(html.contains("These answers are personal data"));
     assert!(html.contains("[Test] Ministry"), "other texts are quoted");
+}
+
+const BIG_SURVEY: &str = r#"
+id = "big-2022"
+title = "A big round"
+year = 2022
+reference_period = "2021"
+opens = 2022-03-01
+closes = 2022-06-30
+members = "members.csv"
+introduction = "A fixture."
+
+[[sections]]
+id = "A"
+title = "Figures"
+
+[[sections.questions]]
+id = "A1"
+type = "number"
+text = "Complaints"
+unknown = true
+
+[[sections.questions]]
+id = "A2"
+type = "multi"
+text = "Channels"
+options = [
+  { code = "sms", label = "SMS" },
+  { code = "other", label = "Other", specify = true },
+]
+
+[[sections.questions]]
+id = "A3"
+type = "text"
+text = "Good practice"
+"#;
+
+/// A data directory of `n` respondents to `big-2022`, written as the store
+/// writes its rows: each gives a figure, a text, and every third an "Other".
+fn big_round(n: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = dir.path().join("surveys");
+    std::fs::create_dir_all(&surveys).unwrap();
+    let mut members = String::from("code,iso3,name,subregion,status\n");
+    for i in 0..n {
+        members.push_str(&format!("M{i:04},,Member {i:04},Pacific,member\n"));
+    }
+    std::fs::write(surveys.join("members.csv"), members).unwrap();
+    std::fs::write(surveys.join("big-2022.toml"), BIG_SURVEY).unwrap();
+    let defs = definition::load_dir(&surveys).unwrap();
+    let s = defs[0].clone();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("big-2022")).unwrap();
+    let mut file = spam_survey::store::FIXED_HEADER.join(",");
+    for c in s.columns() {
+        file.push(',');
+        file.push_str(&c.name);
+    }
+    file.push('\n');
+    let mut bytes = file.into_bytes();
+    for i in 0..n {
+        let other = i % 3 == 0;
+        let mut fields = vec![
+            ("A1", format!("{}", i * 10)),
+            ("A2", "sms".to_string()),
+            ("A3", format!("Practice of member {i:04}")),
+        ];
+        if other {
+            fields.push(("A2", "other".into()));
+            fields.push(("A2_other_text", format!("Channel of member {i:04}")));
+        }
+        let fields: Vec<(String, String)> = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let checked = answers::process(&s, &fields, Mode::Submit).unwrap();
+        bytes.extend(spam_survey::store::encode_row(
+            &spam_survey::store::Revision {
+                number: i as u64 + 1,
+                time: "2022-04-01T00:00:00Z".parse().unwrap(),
+                member: format!("M{i:04}"),
+                status: Status::Submitted,
+                cells: checked.cells,
+            },
+        ));
+    }
+    std::fs::write(data.join("big-2022").join("responses.csv"), bytes).unwrap();
+    let store = Store::open_read_only(&data, defs).unwrap();
+    (dir, store)
+}
+
+fn big_report(store: &Store, detail: report::Detail) -> String {
+    report::build(
+        store,
+        "big-2022",
+        None,
+        &ReportOptions {
+            detail,
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_round_past_the_threshold_is_summarised_with_no_row_per_member() {
+    let n = report::aggregate::FULL_DETAIL_MAX + 30;
+    let (_dir, store) = big_round(n);
+    let html = big_report(&store, report::Detail::Auto);
+    assert!(html.contains(&format!("This report summarises its {n} responses")));
+    assert!(
+        !html.contains("class=\"respondents\""),
+        "no list of respondents"
+    );
+    assert!(!html.contains("class=\"profiles\""), "no country profiles");
+    assert!(html.contains("Lower quartile"));
+    // The samples quote the first 10 of each list: members 0–9 for A3,
+    // every third from 0 to 27 for "Other"; nobody after that is named.
+    for i in 30..n {
+        assert!(
+            !html.contains(&format!("Member {i:04}")),
+            "member {i} is named"
+        );
+    }
+    let a3 = &html[html.find("id=\"q-A3\"").unwrap()..];
+    let texts = &a3[..a3.find("</table>").unwrap()];
+    assert_eq!(texts.matches("<th scope=\"row\">").count(), 10);
+    assert!(a3.contains(&format!("{n} members answered. The first 10")));
+    let a2 = &html[html.find("id=\"q-A2\"").unwrap()..html.find("id=\"q-A3\"").unwrap()];
+    assert!(a2.contains(&format!("{} members answered. The first 10", n.div_ceil(3))));
+    assert!(a2.contains("Member 0027") && !a2.contains("Member 0030"));
+}
+
+#[test]
+fn the_detail_can_be_forced_either_way() {
+    let n = report::aggregate::FULL_DETAIL_MAX + 30;
+    let (_dir, store) = big_round(n);
+    let full = big_report(&store, report::Detail::Full);
+    assert!(full.contains("class=\"respondents\""));
+    assert!(full.contains(&format!("Member {:04}", n - 1)));
+    assert!(!full.contains("Lower quartile"));
+    let (_dir, small) = big_round(12);
+    assert!(big_report(&small, report::Detail::Auto).contains("class=\"profiles\""));
+    let summary = big_report(&small, report::Detail::Summary);
+    assert!(summary.contains("This report summarises its 12 responses"));
+    assert!(
+        !summary.contains("Member 0011"),
+        "the 12th is past the sample"
+    );
 }

@@ -1,13 +1,15 @@
 //! A response: the cells of one member's answers, built from a form post by
 //! the questionnaire's rules, with the conditions that hide questions applied.
 
+mod conditions;
 pub mod form;
 mod show;
 
+pub use conditions::Conditions;
 pub use show::{AnswerView, SectionView, describe};
 
 use crate::definition::{
-    Bounds, Cell, Choice, Kind, MULTI_SEPARATOR, Question, Survey, Test, TextFormat, UNKNOWN,
+    Bounds, Cell, Choice, Kind, MULTI_SEPARATOR, Question, Survey, TextFormat, UNKNOWN,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -399,59 +401,10 @@ fn read_number(typed: &str, unknown: bool, bounds: &Bounds) -> Result<String, St
 
 /// Whether each question (in questionnaire order) is shown, given the
 /// answers; hidden questions' cells, and matrix rows not picked, are cleared.
-/// Conditions only look back, so one pass in order settles them.
+/// To read many responses, resolve the [`Conditions`] once instead.
 pub fn apply_conditions(survey: &Survey, cells: &mut Cells) -> Vec<bool> {
     let mut shown = Vec::new();
-    let mut by_id: HashMap<&str, &Question> = HashMap::new();
-    for q in survey.questions() {
-        let visible = match &q.shown_if {
-            None => true,
-            Some(c) => {
-                let target = by_id.get(c.question.as_str()).copied();
-                let answer = target
-                    .map(|t| &cells[t.cells.start])
-                    .cloned()
-                    .unwrap_or_default();
-                let codes = split_codes(&answer);
-                match &c.test {
-                    Test::Answered => {
-                        target.is_some_and(|t| t.cells.clone().any(|i| !cells[i].is_empty()))
-                    }
-                    Test::Is(list) => codes.iter().any(|c| list.contains(c)),
-                    Test::IsNot(list) => {
-                        !codes.is_empty() && !codes.iter().any(|c| list.contains(c))
-                    }
-                }
-            }
-        };
-        if !visible {
-            for i in q.cells.clone() {
-                cells[i].clear();
-            }
-        } else if let Kind::MatrixChoice {
-            rows_picked_in: Some(src),
-            ..
-        }
-        | Kind::MatrixNumber {
-            rows_picked_in: Some(src),
-            ..
-        } = &q.kind
-        {
-            let picked = by_id
-                .get(src.as_str())
-                .map(|s| split_codes(&cells[s.cells.start]))
-                .unwrap_or_default();
-            for i in q.cells.clone() {
-                if let Cell::Row { row } = &survey.columns()[i].cell
-                    && !picked.contains(row)
-                {
-                    cells[i].clear();
-                }
-            }
-        }
-        by_id.insert(q.id.as_str(), q);
-        shown.push(visible);
-    }
+    Conditions::new(survey).apply(cells, &mut shown);
     shown
 }
 

@@ -8,11 +8,18 @@ pub mod aggregate;
 pub mod charts;
 mod render;
 
+use crate::answers::Cells;
 use crate::definition::Survey;
 use crate::store::{Store, StoreError};
-use aggregate::Edition;
+pub use aggregate::Detail;
+use aggregate::Tally;
 use chrono::{DateTime, Utc};
 use std::io::IsTerminal;
+use std::time::Instant;
+
+/// Below this many responses one thread counts them all: a second thread
+/// costs more than it saves.
+const PARALLEL_MIN: usize = 2_000;
 
 /// How to build the report.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +29,8 @@ pub struct ReportOptions {
     pub generated: Option<DateTime<Utc>>,
     /// Show a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// List every respondent, or summarise (automatic: by their number).
+    pub detail: Detail,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +39,8 @@ pub enum ReportError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Render(String),
+    #[error("{0}")]
+    Data(String),
 }
 
 impl From<charts::ChartError> for ReportError {
@@ -48,16 +59,67 @@ pub fn default_compare(store: &Store, survey: &str) -> Option<String> {
         .then(|| previous.clone())
 }
 
-/// The responses that count in an edition: each member's latest submitted
-/// revision (drafts never count), in the member list's order.
-fn edition<'a>(store: &Store, survey: &'a Survey) -> Result<Edition<'a>, ReportError> {
+/// Counts the responses that count in an edition: each member's latest
+/// submitted revision (drafts never count). The one place where the report
+/// reads the store.
+///
+/// What it needs from the store: for each member of the edition's list
+/// with a submitted response, once, the member's position in the list
+/// (its index in `survey.members`) and the cells of its latest submitted
+/// revision, which [`Tally::add`] may clear in place (a reused buffer is
+/// fine). Order does not matter, nor how the rows are split between
+/// threads: each thread counts into its own [`Tally::new`], and
+/// [`Tally::merge`] keeps the member list's order wherever the report
+/// lists members.
+fn tally<'a>(store: &Store, survey: &'a Survey, detail: Detail) -> Result<Tally<'a>, ReportError> {
+    let started = Instant::now();
     let latest = store.latest_submitted(&survey.id)?;
-    Ok(Edition::new(
-        survey,
-        latest
-            .iter()
-            .filter_map(|rev| Some((survey.member(&rev.member)?.clone(), rev.cells.clone()))),
-    ))
+    let read = started.elapsed();
+    // Both are in the member list's order: a walk beside the list finds each
+    // position without a table of a million codes.
+    let mut members = survey.members.iter().enumerate();
+    let mut rows = Vec::with_capacity(latest.len());
+    for rev in &latest {
+        let (position, _) = members.find(|(_, m)| m.code == rev.member).ok_or_else(|| {
+            ReportError::Data(format!(
+                "{}: the response of {} is not in the member list's order",
+                survey.id, rev.member
+            ))
+        })?;
+        rows.push((position, &rev.cells));
+    }
+    let count = |rows: &[(usize, &Cells)]| {
+        let mut tally = Tally::new(survey, detail);
+        let mut cells = Cells::new();
+        for (position, stored) in rows {
+            cells.clone_from(stored);
+            tally.add(*position, &mut cells);
+        }
+        tally
+    };
+    let tally = if rows.len() < PARALLEL_MIN {
+        count(&rows)
+    } else {
+        let (first, second) = rows.split_at(rows.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| count(second));
+            let mut tally = count(first);
+            tally.merge(
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            tally
+        })
+    };
+    tracing::debug!(
+        survey = %survey.id,
+        responses = tally.respondents(),
+        read_ms = read.as_millis() as u64,
+        counted_ms = (started.elapsed() - read).as_millis() as u64,
+        "responses tallied"
+    );
+    Ok(tally)
 }
 
 fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {
@@ -81,16 +143,26 @@ pub fn build(
     options: &ReportOptions,
 ) -> Result<String, ReportError> {
     let current_survey = store.survey(survey)?.clone();
-    let current = edition(store, &current_survey)?;
+    let current = tally(store, &current_survey, options.detail)?;
     let previous_survey = compare.map(|c| store.survey(c).cloned()).transpose()?;
+    // Only the previous edition's figures are shown, never its members.
     let previous = previous_survey
         .as_deref()
-        .map(|p| edition(store, p))
+        .map(|p| tally(store, p, Detail::Summary))
         .transpose()?;
-    let report = aggregate::report(&current, previous.as_ref());
+    let started = Instant::now();
+    let report = aggregate::report(current, previous);
+    let figured = started.elapsed();
     let bar = progress_bar(options.progress, current_survey.questions().count());
     let synthetic = crate::demo::is_demo(&store.dir);
     let html = render::render(&report, options.generated, synthetic, || bar.inc(1));
     bar.finish_and_clear();
+    tracing::debug!(
+        survey = %current_survey.id,
+        summary = report.summary.is_some(),
+        figures_ms = figured.as_millis() as u64,
+        rendered_ms = (started.elapsed() - figured).as_millis() as u64,
+        "report built"
+    );
     html
 }

@@ -6,7 +6,7 @@
 use super::ReportError;
 use super::aggregate::{
     AnnexSection, Base, Body, Compare, CompareRow, NumberStats, NumberValue, QuestionResult,
-    Report, SectionResult, Share, group_digits, rank_points, rounded,
+    Report, SectionResult, Share, Summary, group_digits, rank_points, rounded,
 };
 use super::charts::{self, Bar, Pair, Palette, Stack, printable};
 use askama::Template;
@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 mod blocks;
 mod compare;
 
-use blocks::body_blocks;
+use blocks::{body_blocks, sample_note};
 use compare::compare_blocks;
 
 /// The style sheet, inlined into the page's `<style>` element.
@@ -29,6 +29,8 @@ struct Page<'a> {
     css: &'a str,
     /// The data are synthetic (made by `spam-survey demo`): say so on the cover.
     synthetic: bool,
+    /// The report summarises (a big round): what is left out, and where it is.
+    summary: Option<String>,
     heading: String,
     questionnaire: String,
     edition: String,
@@ -253,6 +255,7 @@ pub fn render(
     let page = Page {
         css: CSS,
         synthetic,
+        summary: report.summary.as_ref().map(|s| summary_note(report, s)),
         heading: format!("Annual report on spam {year}"),
         questionnaire: report.edition.title.clone(),
         edition: format!("{year} ({})", report.edition.id),
@@ -430,7 +433,7 @@ fn section_view(
             .iter()
             .flat_map(|a| a.questions.iter())
             .find(|a| a.id == q.id);
-        let mut blocks = body_blocks(q, counter)?;
+        let mut blocks = body_blocks(q, report.summary.as_ref(), counter)?;
         let mut labels: Vec<&str> = Vec::new();
         for quote in &q.specified {
             let l = quote.label.as_deref().unwrap_or("Other");
@@ -439,15 +442,27 @@ fn section_view(
             }
         }
         for l in labels {
+            let rows: Vec<(String, Vec<String>)> = q
+                .specified
+                .iter()
+                .filter(|x| x.label.as_deref().unwrap_or("Other") == l)
+                .map(|x| (x.country.clone(), vec![printable(&x.text).into_owned()]))
+                .collect();
+            if report.summary.is_some() {
+                let all = q
+                    .specified_counts
+                    .iter()
+                    .find(|(label, _)| label == l)
+                    .map_or(rows.len(), |(_, n)| *n);
+                blocks.push(Block::Note(format!(
+                    "Texts given with “{l}”: {}",
+                    sample_note(rows.len(), all)
+                )));
+            }
             blocks.push(Block::Texts {
                 caption: format!("Answers given with “{l}”, as specified"),
                 head: vec!["Member".into(), "Text as typed".into()],
-                rows: q
-                    .specified
-                    .iter()
-                    .filter(|x| x.label.as_deref().unwrap_or("Other") == l)
-                    .map(|x| (x.country.clone(), vec![printable(&x.text).into_owned()]))
-                    .collect(),
+                rows,
             });
         }
         let mut badge = None;
@@ -510,7 +525,21 @@ fn profiles_table(report: &Report) -> TableView {
     }
 }
 
+/// What a summary leaves out, and where to find it.
+fn summary_note(report: &Report, s: &Summary) -> String {
+    let n = group_digits(
+        report.response.responded as u64 + report.response.associates_responded as u64,
+    );
+    format!(
+        "This report summarises its {n} responses instead of listing them: the respondents, the country profiles and each member's figures are left out, and each list of texts quotes its first {} in the order of the member list, with the number of all. Every response is in the responses file (CSV, one row per respondent), which the secretariat exports from the survey's data.",
+        s.sample
+    )
+}
+
 fn profiles_note(report: &Report) -> String {
+    if report.summary.is_some() {
+        return "Left out of this summary: one row per respondent would not be read. Each respondent's answers are in the responses file (CSV, one row per respondent).".into();
+    }
     let ids: Vec<&str> = report
         .profiles
         .columns

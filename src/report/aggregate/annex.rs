@@ -60,35 +60,35 @@ fn in_words(survey: &Survey, q: &Question, cells: &Cells) -> String {
     parts.join("; ")
 }
 
-pub(super) fn profiles(ed: &Edition) -> Profiles {
-    let columns: Vec<(usize, &Question, &str)> = PROFILE_COLUMNS
-        .iter()
-        .filter_map(|(id, header)| ed.position(id).map(|(i, q)| (i, q, *header)))
-        .collect();
-    Profiles {
-        columns: columns
-            .iter()
-            .map(|(_, q, h)| (q.id.clone(), h.to_string()))
-            .collect(),
-        rows: ed
-            .responses
-            .iter()
-            .map(|r| ProfileRow {
-                country: r.member.name.clone(),
-                associate: r.member.status == MemberStatus::Associate,
-                cells: columns
-                    .iter()
-                    .map(|(i, q, _)| {
-                        if r.shown.get(*i).copied().unwrap_or(false) {
-                            in_words(ed.survey, q, &r.cells)
-                        } else {
-                            String::new()
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
+/// A column of the country profiles: a question the edition asks.
+#[derive(Debug, Clone)]
+pub(super) struct ProfileColumn<'a> {
+    /// The question's index in questionnaire order.
+    pub(super) index: usize,
+    pub(super) question: &'a Question,
+    pub(super) header: &'static str,
+}
+
+impl ProfileColumn<'_> {
+    /// A respondent's answer in a few words (the cells read through the conditions).
+    pub(super) fn in_words(&self, survey: &Survey, cells: &Cells) -> String {
+        in_words(survey, self.question, cells)
     }
+}
+
+/// The profile columns that `survey` asks.
+pub(super) fn profile_columns(survey: &Survey) -> Vec<ProfileColumn<'_>> {
+    PROFILE_COLUMNS
+        .iter()
+        .filter_map(|(id, header)| {
+            let (index, question) = survey.questions().enumerate().find(|(_, q)| q.id == *id)?;
+            Some(ProfileColumn {
+                index,
+                question,
+                header,
+            })
+        })
+        .collect()
 }
 
 /// The kind of a question in words, for readers.

@@ -3,12 +3,16 @@
 use crate::definition::Choice;
 
 /// The report's whole content.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub edition: EditionInfo,
     pub previous: Option<EditionInfo>,
     pub response: ResponseRate,
     pub previous_response: Option<ResponseRate>,
+    /// Some when the report summarises instead of listing members (a big
+    /// round): no respondents, profiles or rows of numbers per member, and
+    /// a sample of the texts.
+    pub summary: Option<Summary>,
     pub findings: Vec<Finding>,
     pub sections: Vec<SectionResult>,
     pub profiles: Profiles,
@@ -27,6 +31,13 @@ impl Report {
     }
 }
 
+/// How a summary cuts the report short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// The most texts quoted from each list, the first in the member list's order.
+    pub sample: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditionInfo {
     pub id: String,
@@ -36,6 +47,7 @@ pub struct EditionInfo {
 }
 
 /// Who responded: members and associate members counted apart.
+/// `respondents` is empty in a summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseRate {
     pub members: usize,
@@ -70,7 +82,7 @@ pub struct Finding {
     pub text: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionResult {
     pub id: String,
     pub title: String,
@@ -171,20 +183,23 @@ pub enum Body {
         columns: Vec<Choice>,
         rows: Vec<MatrixRow>,
     },
-    /// Number, number per year and matrix of numbers: one row per member.
+    /// Number, number per year and matrix of numbers: one row per member
+    /// (none in a summary).
     Numbers {
         /// Column keys (a year, a row code, or the question's id) and headers.
         columns: Vec<(String, String)>,
         unit: Option<String>,
         rows: Vec<CountryNumbers>,
         stats: Vec<NumberStats>,
+        /// Lower and upper quartile of each column's figures.
+        quartiles: Vec<Option<(f64, f64)>>,
     },
     Rank {
         top: usize,
         rows: Vec<RankRow>,
     },
     /// Free text: every answer as typed, one row per member (one text per
-    /// part, for a text in parts).
+    /// part, for a text in parts); in a summary, the first answers only.
     Text {
         parts: Vec<String>,
         rows: Vec<TextRow>,
@@ -258,8 +273,10 @@ pub struct QuestionResult {
     pub kind: &'static str,
     pub base: Base,
     pub body: Body,
-    /// The "other – please specify" texts.
+    /// The "other – please specify" texts (in a summary, the first of each option).
     pub specified: Vec<Quote>,
+    /// How many texts specify each option, by its label.
+    pub specified_counts: Vec<(String, usize)>,
     pub compare: Compare,
 }
 

@@ -8,6 +8,7 @@ pub(super) fn caption(q: &QuestionResult, what: &str) -> String {
 
 pub(super) fn body_blocks(
     q: &QuestionResult,
+    summary: Option<&Summary>,
     counter: &mut Counter,
 ) -> Result<Vec<Block>, ReportError> {
     let mut blocks = Vec::new();
@@ -154,8 +155,48 @@ pub(super) fn body_blocks(
         Body::Numbers {
             columns,
             unit,
+            stats,
+            quartiles,
+            ..
+        } if summary.is_some() => {
+            let mut head = vec!["Figure".to_string()];
+            head.extend(columns.iter().map(|(_, h)| h.clone()));
+            let stat = |f: &dyn Fn(&NumberStats) -> String| stats.iter().map(f).collect::<Vec<_>>();
+            let quartile = |pick: fn((f64, f64)) -> f64| {
+                quartiles
+                    .iter()
+                    .map(|q| q.map_or("–".into(), |q| fmt_num(pick(q))))
+                    .collect::<Vec<_>>()
+            };
+            let rows = vec![
+                row("Members giving a figure", stat(&|s| s.reported.to_string())),
+                row("Answered “unknown”", stat(&|s| s.unknown.to_string())),
+                row("Lower quartile", quartile(|q| q.0)),
+                row("Median", stat(&|s| s.median.map_or("–".into(), fmt_num))),
+                row("Upper quartile", quartile(|q| q.1)),
+                row("Range", stat(&range)),
+            ];
+            let unit = unit.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
+            blocks.push(Block::Figure(counter.table(
+                caption(q, &format!(": distribution of the figures{unit}")),
+                TableView {
+                    head,
+                    rows,
+                    foot: Vec::new(),
+                    numeric: true,
+                },
+            )));
+            blocks.push(Block::Note(format!(
+                "Members count these figures in different ways, so they are not added up. With {} respondents they are not listed member by member: a quarter of the figures given are below the lower quartile, half below the median, a quarter above the upper quartile. Each member's figures are in the responses file (CSV). “Unknown” is an answer, not zero.",
+                group_digits(q.base.respondents as u64)
+            )));
+        }
+        Body::Numbers {
+            columns,
+            unit,
             rows,
             stats,
+            ..
         } => {
             let mut head = vec!["Member".to_string()];
             head.extend(columns.iter().map(|(_, h)| h.clone()));
@@ -173,13 +214,7 @@ pub(super) fn body_blocks(
                 row("Members giving a figure", stat(&|s| s.reported.to_string())),
                 row("Answered “unknown”", stat(&|s| s.unknown.to_string())),
                 row("Median", stat(&|s| s.median.map_or("–".into(), fmt_num))),
-                row(
-                    "Range",
-                    stat(&|s| match (s.min, s.max) {
-                        (Some(a), Some(b)) => format!("{} – {}", group_digits(a), group_digits(b)),
-                        _ => "–".into(),
-                    }),
-                ),
+                row("Range", stat(&range)),
             ];
             let unit = unit.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
             blocks.push(Block::Figure(counter.table(
@@ -252,6 +287,9 @@ pub(super) fn body_blocks(
             if rows.is_empty() {
                 blocks.push(Block::Note("No member answered this question.".into()));
             } else {
+                if summary.is_some() {
+                    blocks.push(Block::Note(sample_note(rows.len(), q.base.answered)));
+                }
                 let mut head = vec!["Member".to_string()];
                 if parts.is_empty() {
                     head.push("Answer as typed".into());
@@ -275,6 +313,29 @@ pub(super) fn body_blocks(
         }
     }
     Ok(blocks)
+}
+
+/// "1 – 250", the range of a column of figures.
+fn range(s: &NumberStats) -> String {
+    match (s.min, s.max) {
+        (Some(a), Some(b)) => format!("{} – {}", group_digits(a), group_digits(b)),
+        _ => "–".into(),
+    }
+}
+
+/// What a summary's sample of texts is: how many of how many, chosen how.
+pub(super) fn sample_note(quoted: usize, all: usize) -> String {
+    let who = match all {
+        1 => "1 member".to_string(),
+        n => format!("{} members", group_digits(n as u64)),
+    };
+    if quoted >= all {
+        format!("{who} answered; every answer is quoted.")
+    } else {
+        format!(
+            "{who} answered. The first {quoted}, in the order of the member list, are quoted; every answer is in the responses file (CSV)."
+        )
+    }
 }
 
 pub(super) fn ordinal_place(p: usize) -> String {
