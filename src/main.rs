@@ -220,7 +220,7 @@ fn serve(
 ) -> Result<(), String> {
     let started = std::time::Instant::now();
     let surveys = load_surveys(&dirs.surveys)?;
-    tracing::info!(
+    tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
         "questionnaires and member lists loaded"
     );

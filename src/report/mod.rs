@@ -8,9 +8,8 @@ pub mod aggregate;
 pub mod charts;
 mod render;
 
-use crate::answers::Cells;
 use crate::definition::Survey;
-use crate::store::{Store, StoreError};
+use crate::store::{Save, Store, StoreError};
 pub use aggregate::Detail;
 use aggregate::Tally;
 use chrono::{DateTime, Utc};
@@ -73,51 +72,37 @@ pub fn default_compare(store: &Store, survey: &str) -> Option<String> {
 /// lists members.
 fn tally<'a>(store: &Store, survey: &'a Survey, detail: Detail) -> Result<Tally<'a>, ReportError> {
     let started = Instant::now();
-    let latest = store.latest_submitted(&survey.id)?;
-    let read = started.elapsed();
-    // Both are in the member list's order: a walk beside the list finds each
-    // position without a table of a million codes.
-    let mut members = survey.members.iter().enumerate();
-    let mut rows = Vec::with_capacity(latest.len());
-    for rev in &latest {
-        let (position, _) = members.find(|(_, m)| m.code == rev.member).ok_or_else(|| {
-            ReportError::Data(format!(
-                "{}: the response of {} is not in the member list's order",
-                survey.id, rev.member
-            ))
-        })?;
-        rows.push((position, &rev.cells));
-    }
-    let count = |rows: &[(usize, &Cells)]| {
+    // Each member's latest submitted save, with its place in the list, in
+    // the list's order: where its row is, not its answers.
+    let rows = store.submitted(&survey.id)?;
+    let count = |rows: &[(usize, Save)]| -> Result<Tally<'a>, ReportError> {
         let mut tally = Tally::new(survey, detail);
-        let mut cells = Cells::new();
-        for (position, stored) in rows {
-            cells.clone_from(stored);
-            tally.add(*position, &mut cells);
-        }
-        tally
+        store.read_places(&survey.id, rows, |place, _, cells| {
+            tally.add(place, cells);
+            Ok::<(), ReportError>(())
+        })?;
+        Ok(tally)
     };
     let tally = if rows.len() < PARALLEL_MIN {
-        count(&rows)
+        count(&rows)?
     } else {
         let (first, second) = rows.split_at(rows.len() / 2);
         std::thread::scope(|scope| {
             let other = scope.spawn(|| count(second));
-            let mut tally = count(first);
+            let mut tally = count(first)?;
             tally.merge(
                 other
                     .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))?,
             );
-            tally
-        })
+            Ok::<Tally<'a>, ReportError>(tally)
+        })?
     };
     tracing::debug!(
         survey = %survey.id,
         responses = tally.respondents(),
-        read_ms = read.as_millis() as u64,
-        counted_ms = (started.elapsed() - read).as_millis() as u64,
-        "responses tallied"
+        ms = started.elapsed().as_millis() as u64,
+        "responses read and tallied"
     );
     Ok(tally)
 }

@@ -185,7 +185,7 @@ impl ResponseLog {
             last_number,
             torn,
         } = load(survey, path)?;
-        tracing::info!(
+        tracing::debug!(
             edition = %survey.id,
             revisions = state.revisions(),
             members = state.members(),
