@@ -29,10 +29,25 @@ measure() {
 
 say "# Benchmark run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 say ""
+# Start-up: from launch to the first answered request, on a copy of the
+# data; prints "seconds resident-MB" (the server's memory once it answers).
+startup() {
+  rm -rf "$out/start" && cp -r "$1" "$out/start"
+  local t0 t1 pid rss
+  t0=$(date +%s.%N)
+  SPAM_SURVEY_ADMIN_PASSWORD=bench "$bin" serve --addr 127.0.0.1:18123 --surveys "$2" --data "$out/start" >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null http://127.0.0.1:18123/health; do sleep 0.01; done
+  t1=$(date +%s.%N)
+  rss=$(ps -o rss= -p "$pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $((rss / 1024))"
+}
+
 say "## Report, export and start-up by size"
 say ""
-say "| responses | CSV MB | report s | report MB | baseline s | baseline MB | × faster | export s | export MB/s | export MB | start-up s |"
-say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+say "| responses | CSV MB | report s | report MB | baseline s | baseline MB | × faster | export s | export MB/s | export MB | start-up s | server MB |"
+say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $sizes; do
   dir="$out/data-$n"
   [ -f "$dir/data/spam-2022/responses.csv" ] || cargo run --release --quiet --example gen_data -- --responses "$n" --out "$dir" >/dev/null
@@ -44,18 +59,34 @@ for n in $sizes; do
   exp_size=$(stat -c %s "$dir/responses-export.csv")
   exp_rate=$(awk "BEGIN {printf \"%.0f\", $exp_size / 1e6 / ($exp_s > 0 ? $exp_s : 0.01)}")
   faster=$(awk "BEGIN {printf \"%.1f\", $base_s / ($rep_s > 0 ? $rep_s : 0.01)}")
-  # Start-up: from launch to the first answered request, on a copy of the data.
-  rm -rf "$out/start" && cp -r "$dir/data" "$out/start"
-  t0=$(date +%s.%N)
-  SPAM_SURVEY_ADMIN_PASSWORD=bench "$bin" serve --addr 127.0.0.1:18123 --surveys "$dir/surveys" --data "$out/start" >/dev/null 2>&1 &
-  pid=$!
-  until curl -sf -o /dev/null http://127.0.0.1:18123/health; do sleep 0.02; done
-  t1=$(date +%s.%N)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  start_s=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")
-  say "| $n | $mb | $rep_s | $rep_mb | $base_s | $base_mb | $faster | $exp_s | $exp_rate | $exp_mb | $start_s |"
+  read -r start_s start_mb < <(startup "$dir/data" "$dir/surveys")
+  say "| $n | $mb | $rep_s | $rep_mb | $base_s | $base_mb | $faster | $exp_s | $exp_rate | $exp_mb | $start_s | $start_mb |"
 done
 
+# Many revisions per member: 100,000 respondents with 10 saves each (nine
+# drafts, then the submission), a million revisions in all, beside the
+# same respondents with one save each: the memory a revision costs.
+say ""
+say "## A million revisions of 100,000 respondents (10 saves each)"
+say ""
+many="$out/data-100000x10"
+[ -f "$many/data/spam-2022/responses.csv" ] || cargo run --release --quiet --example gen_data -- --responses 100000 --saves-per-member 10 --out "$many" >/dev/null
+one="$out/data-100000"
+[ -f "$one/data/spam-2022/responses.csv" ] || cargo run --release --quiet --example gen_data -- --responses 100000 --out "$one" >/dev/null
+read -r m_start m_mb < <(startup "$many/data" "$many/surveys")
+read -r o_start o_mb < <(startup "$one/data" "$one/surveys")
+read -r m_rep_s m_rep_mb < <(measure "$bin" report --survey spam-2022 --no-compare --surveys "$many/surveys" --data "$many/data" --out "$many/report.html")
+read -r m_exp_s m_exp_mb < <(measure "$bin" export --survey spam-2022 --kind revisions --surveys "$many/surveys" --data "$many/data" --out "$many/revisions-export.csv")
+m_exp_rate=$(awk "BEGIN {printf \"%.0f\", $(stat -c %s "$many/revisions-export.csv") / 1e6 / ($m_exp_s > 0 ? $m_exp_s : 0.01)}")
+per_rev=$(awk "BEGIN {printf \"%.0f\", ($m_mb - $o_mb) * 1048576 / 900000}")
+say "| measure | 100,000 revisions | 1,000,000 revisions |"
+say "|---|---:|---:|"
+say "| start-up s | $o_start | $m_start |"
+say "| server MB | $o_mb | $m_mb |"
+say "| report s (MB) | | $m_rep_s ($m_rep_mb) |"
+say "| revisions export s, MB/s (MB) | | $m_exp_s, $m_exp_rate ($m_exp_mb) |"
+say ""
+say "Memory per stored revision beyond the first of each member: about $per_rev bytes."
 say ""
 say "## Pages (wrk, 2 threads, 64 connections, 10 s, on loopback)"
 say ""

@@ -5,6 +5,11 @@
 //!
 //!     cargo run --release --example gen_data -- --responses 100000 --out target/bench-data/100000
 //!
+//! `--saves-per-member K` gives each respondent K saves instead of one:
+//! K - 1 drafts, then the submission, round after round as in a real
+//! round (everyone's first draft, then everyone's second...), for N × K
+//! revisions in all.
+//!
 //! The output folder gets `surveys/` (the bundled editions with the big
 //! member list) and `data/` (the responses file, marked as demo data).
 
@@ -26,6 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("--responses N is needed")?
         .parse()?;
     let out = PathBuf::from(arg("--out").ok_or("--out DIR is needed")?);
+    let per_member: usize = arg("--saves-per-member").map_or(Ok(1), |k| k.parse())?;
+    if per_member == 0 {
+        return Err("--saves-per-member must be 1 or more".into());
+    }
     let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("surveys");
     let surveys_dir = out.join("surveys");
     let data_dir = out.join("data");
@@ -95,22 +104,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     file.write_all(&w.into_inner().map_err(|e| e.to_string())?)?;
     let p1 = survey.column_index("P1").ok_or("no P1")?;
     let start = chrono::Utc::now() - chrono::Duration::days(30);
-    for i in 0..n {
-        let mut cells = templates[i % templates.len()].clone();
-        cells[p1] = format!("[Demo] Respondent {i}");
-        let rev = Revision {
-            number: i as u64 + 1,
-            time: start + chrono::Duration::seconds(i as i64),
-            member: format!("R{i:07}"),
-            status: Status::Submitted,
-            cells,
+    let mut number = 0u64;
+    for round in 0..per_member {
+        let status = if round + 1 == per_member {
+            Status::Submitted
+        } else {
+            Status::Draft
         };
-        file.write_all(&encode_row(&rev))?;
+        for i in 0..n {
+            let mut cells = templates[(i + round) % templates.len()].clone();
+            cells[p1] = format!("[Demo] Respondent {i}");
+            number += 1;
+            let rev = Revision {
+                number,
+                time: start + chrono::Duration::seconds(number as i64),
+                member: format!("R{i:07}"),
+                status,
+                cells,
+            };
+            file.write_all(&encode_row(&rev))?;
+        }
     }
     file.flush()?;
     let size = std::fs::metadata(&path)?.len();
     println!(
-        "{n} submitted responses, {:.1} MB, in {}",
+        "{n} submitted responses ({number} revisions), {:.1} MB, in {}",
         size as f64 / 1e6,
         out.display()
     );
