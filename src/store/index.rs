@@ -417,6 +417,17 @@ mod tests {
         }
     }
 
+    /// The message with which one reader and two refuse the file: the same.
+    fn both_refuse(s: &Survey, path: &Path) -> String {
+        let one = load_with(s, path, u64::MAX)
+            .err()
+            .expect("refused")
+            .to_string();
+        let two = load_with(s, path, 0).err().expect("refused").to_string();
+        assert_eq!(one, two);
+        one
+    }
+
     #[test]
     fn a_damaged_row_in_the_second_half_is_reported_on_its_own_line() {
         let s = survey();
@@ -426,15 +437,7 @@ mod tests {
         // Revision 35 is well into the second half.
         let damaged = text.replacen("\n35,", "\n35x,", 1);
         std::fs::write(f.path(), damaged).expect("written");
-        let one = load_with(&s, f.path(), u64::MAX)
-            .err()
-            .expect("refused")
-            .to_string();
-        let two = load_with(&s, f.path(), 0)
-            .err()
-            .expect("refused")
-            .to_string();
-        assert_eq!(one, two);
+        let one = both_refuse(&s, f.path());
         // The header, then two lines a row (each text holds a line break).
         assert!(one.contains("line 70:"), "{one}");
     }
@@ -455,15 +458,7 @@ mod tests {
             *line = format!("{number:02},{}", rest.replacen(",draft,", ",submitted,", 1));
         }
         std::fs::write(f.path(), lines.join("\n") + "\n").expect("written");
-        let one = load_with(&s, f.path(), u64::MAX)
-            .err()
-            .expect("refused")
-            .to_string();
-        let two = load_with(&s, f.path(), 0)
-            .err()
-            .expect("refused")
-            .to_string();
-        assert_eq!(one, two);
+        let one = both_refuse(&s, f.path());
         assert!(
             one.contains("line 23: revision 21 follows revision 21"),
             "{one}"

@@ -76,8 +76,9 @@ fn commas(row: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// The fields of a checked RFC 4180 row.
-fn quoted_fields(row: &[u8]) -> impl Iterator<Item = Cow<'_, [u8]>> {
+/// Where each field of a checked RFC 4180 row is: the range of its content
+/// (inside its quotes, if quoted) and whether it holds doubled quotes.
+fn quoted_spans(row: &[u8]) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     let mut at = Some(0);
     std::iter::from_fn(move || {
         let start = at?;
@@ -85,17 +86,35 @@ fn quoted_fields(row: &[u8]) -> impl Iterator<Item = Cow<'_, [u8]>> {
             let (close, doubled) = closing_quote(row, start)?;
             // A comma follows the closing quote, or the row ends there.
             at = (close + 1 < row.len()).then_some(close + 2);
-            return Some(unquote(&row[start + 1..close], doubled));
+            return Some((start + 1, close, doubled));
         }
         match memchr::memchr(b',', &row[start..]) {
             Some(i) => {
                 at = Some(start + i + 1);
-                Some(Cow::Borrowed(&row[start..start + i]))
+                Some((start, start + i, false))
             }
             None => {
                 at = None;
-                Some(Cow::Borrowed(&row[start..]))
+                Some((start, row.len(), false))
             }
+        }
+    })
+}
+
+/// The fields of a checked RFC 4180 row.
+fn quoted_fields(row: &[u8]) -> impl Iterator<Item = Cow<'_, [u8]>> {
+    quoted_spans(row).map(move |(start, end, doubled)| unquote(&row[start..end], doubled))
+}
+
+/// The fields of a checked RFC 4180 row that is text. Every span starts and
+/// ends next to an ASCII quote or comma, so slicing the text there is safe.
+fn quoted_texts(row: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    quoted_spans(row.as_bytes()).map(move |(start, end, doubled)| {
+        let inner = &row[start..end];
+        if doubled {
+            Cow::Owned(inner.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(inner)
         }
     })
 }
@@ -117,6 +136,28 @@ impl<'a> Fields<'a> {
             Fields::Parsed { data, .. } => data,
         };
         std::str::from_utf8(bytes).is_ok()
+    }
+
+    /// The fields in order as text, the row's UTF-8 checked once; None
+    /// when the row is not UTF-8.
+    pub fn texts(&self) -> Option<Box<dyn Iterator<Item = Cow<'a, str>> + 'a>> {
+        Some(match *self {
+            Fields::Plain(row) => {
+                Box::new(std::str::from_utf8(row).ok()?.split(',').map(Cow::Borrowed))
+            }
+            Fields::Quoted { row, .. } => Box::new(quoted_texts(std::str::from_utf8(row).ok()?)),
+            Fields::Parsed { data, ends } => {
+                let data = std::str::from_utf8(data).ok()?;
+                let mut start = 0;
+                // A field ends where the parser met a comma or the line end:
+                // never inside a character.
+                Box::new(ends.iter().map(move |&end| {
+                    let field = data.get(start..end).unwrap_or_default();
+                    start = end;
+                    Cow::Borrowed(field)
+                }))
+            }
+        })
     }
 
     /// The fields in order, unquoted.

@@ -35,35 +35,39 @@ pub struct Fixed<'a> {
     pub status: Status,
 }
 
-/// A field as text; a field that is not UTF-8 is empty, which no fixed field may be.
-fn text<'a>(field: Cow<'a, [u8]>) -> Cow<'a, str> {
-    match field {
-        Cow::Borrowed(b) => std::str::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Borrowed),
-        Cow::Owned(b) => String::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Owned),
-    }
-}
-
 /// Checks a row's width and encoding and reads its fixed fields; the
 /// answers are only checked, not copied.
 pub fn check<'a>(fields: &Fields<'a>, width: usize) -> Result<Fixed<'a>, String> {
-    if !fields.is_utf8() {
+    let Some(texts) = fields.texts() else {
         let i = fields
             .iter()
             .position(|f| std::str::from_utf8(&f).is_err())
             .unwrap_or(0);
         return Err(format!("field {} is not UTF-8", i + 1));
-    }
-    fixed(fields, width)
+    };
+    fixed_from(fields.len(), texts, width)
 }
 
 /// Checks a row's width and reads its fixed fields, for a row whose
 /// answers [`cells_into`] will check as it copies them.
 pub fn fixed<'a>(fields: &Fields<'a>, width: usize) -> Result<Fixed<'a>, String> {
-    let found = fields.len();
+    let texts = fields.iter().take(FIXED_HEADER.len()).map(|f| match f {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Borrowed),
+        Cow::Owned(b) => String::from_utf8(b).map_or(Cow::Borrowed(""), Cow::Owned),
+    });
+    fixed_from(fields.len(), texts, width)
+}
+
+/// The fixed fields from the first texts of a row of `found` fields.
+fn fixed_from<'a>(
+    found: usize,
+    texts: impl Iterator<Item = Cow<'a, str>>,
+    width: usize,
+) -> Result<Fixed<'a>, String> {
     if found != width {
         return Err(format!("{found} fields where the header has {width}"));
     }
-    let mut it = fields.iter().map(text);
+    let mut it = texts;
     let mut next = || it.next().unwrap_or_default();
     let number = next()
         .parse::<u64>()
@@ -86,10 +90,11 @@ pub fn cells_into(fields: &Fields<'_>, width: usize, cells: &mut Cells) -> Resul
     let answers = width - FIXED_HEADER.len();
     cells.resize_with(answers, String::new);
     cells.truncate(answers);
+    let texts = fields.texts().ok_or("a field is not UTF-8")?;
     let mut n = 0;
-    for (cell, field) in cells.iter_mut().zip(fields.iter().skip(FIXED_HEADER.len())) {
+    for (cell, text) in cells.iter_mut().zip(texts.skip(FIXED_HEADER.len())) {
         cell.clear();
-        cell.push_str(std::str::from_utf8(&field).map_err(|_| "a field is not UTF-8")?);
+        cell.push_str(&text);
         n += 1;
     }
     if n != answers {
