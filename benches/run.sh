@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Every figure of BENCHMARKS.md, measured in one run on this machine.
 #   bash benches/run.sh [SIZES]          (default: 1000 10000 100000 1000000)
-# Needs: wrk, hyperfine and GNU time (apt-get install wrk hyperfine time),
+# Needs: wrk, curl and GNU time (apt-get install wrk curl time),
 # python3 with pandas and matplotlib for the baseline (pip install -r
 # benches/baseline/requirements.txt). Writes target/bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${*:-1000 10000 100000 1000000}
-for tool in wrk hyperfine /usr/bin/time python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is missing (apt-get install -y wrk hyperfine time python3)" >&2; exit 1; }
+for tool in wrk curl /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing (apt-get install -y wrk curl time python3)" >&2; exit 1; }
 done
 python3 -c "import pandas, matplotlib" 2>/dev/null || { echo "error: the baseline needs pandas and matplotlib: pip install -r benches/baseline/requirements.txt" >&2; exit 1; }
 
@@ -100,15 +100,20 @@ jar="$out/cookies.txt"; rm -f "$jar"
 csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:18124/admin | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//;s/"//')
 curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode password=bench http://127.0.0.1:18124/admin/login
 cookie=$(awk '$6 == "spam_survey_admin" {print $6 "=" $7}' "$jar")
-say "| page | requests/s | p50 | p99 |"
-say "|---|---:|---:|---:|"
-for page in "form /r/$token" "overview (1,000 respondents) /admin/s/spam-2022"; do
-  name=${page% *}; path=${page##* }
-  wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" -H "Accept-Encoding: gzip" "http://127.0.0.1:18124$path" > "$out/wrk.txt"
+say "| page | bytes sent | requests/s | p50 | p99 |"
+say "|---|---:|---:|---:|---:|"
+for page in "form, gzip|/r/$token|gzip" "form, not compressed|/r/$token|identity" "overview (1,000 respondents), gzip|/admin/s/spam-2022|gzip"; do
+  IFS='|' read -r name path coding <<< "$page"
+  url="http://127.0.0.1:18124$path"
+  # The page must answer 200 before it is measured; its size as sent.
+  read -r code size < <(curl -s -o /dev/null -w "%{http_code} %{size_download}\n" -H "Cookie: $cookie" -H "Accept-Encoding: $coding" "$url")
+  [ "$code" = 200 ] || { echo "error: $path answered $code, not 200" >&2; exit 1; }
+  wrk -t2 -c64 -d10s --latency -H "Cookie: $cookie" -H "Accept-Encoding: $coding" "$url" > "$out/wrk.txt"
+  if grep -q "Non-2xx" "$out/wrk.txt"; then echo "error: $path gave answers other than 200 under load" >&2; cat "$out/wrk.txt" >&2; exit 1; fi
   rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$out/wrk.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$out/wrk.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
-  say "| $name | $rps | $p50 | $p99 |"
+  say "| $name | $size | $rps | $p50 | $p99 |"
 done
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
