@@ -187,8 +187,8 @@ impl Store {
         Ok(self.saves(survey, member)?.latest().map(|s| s.number))
     }
 
-    /// Lends the saves of every member that saved anything to an edition,
-    /// by member code, to `f` (no copy, no answers).
+    /// Lends the index of an edition (every member's saves, no answers) to
+    /// `f`, without copying it.
     pub fn with_index<R>(
         &self,
         survey: &str,
