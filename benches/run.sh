@@ -65,7 +65,9 @@ done
 
 # Many revisions per member: 100,000 respondents with 10 saves each (nine
 # drafts, then the submission), a million revisions in all, beside the
-# same respondents with one save each: the memory a revision costs.
+# same respondents with one save each: the memory a revision costs (only
+# when the sizes include 100000).
+case " $sizes " in *" 100000 "*)
 say ""
 say "## A million revisions of 100,000 respondents (10 saves each)"
 say ""
@@ -87,6 +89,9 @@ say "| report s (MB) | | $m_rep_s ($m_rep_mb) |"
 say "| revisions export s, MB/s (MB) | | $m_exp_s, $m_exp_rate ($m_exp_mb) |"
 say ""
 say "Memory per stored revision beyond the first of each member: about $per_rev bytes."
+;;
+esac
+
 say ""
 say "## Pages (wrk, 2 threads, 64 connections, 10 s, on loopback)"
 say ""
