@@ -1,10 +1,13 @@
 //! The round's progress: where each member stands and the totals the
-//! secretariat watches ("27 of 38 members have submitted, 71 %").
+//! secretariat watches ("27 of 38 members have submitted, 71 %"); which
+//! members a page of the overview shows is in [`select`].
 
-use crate::definition::{MemberStatus, Survey};
+pub mod select;
+
+use crate::definition::{Member, MemberStatus, Survey};
 use crate::store::{Index, Saves, Status};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Where a member stands in a round, in the order the secretariat chases them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +76,20 @@ impl Count {
     }
 }
 
+/// A count as the pages write it: 100,000 (and 42 as 42). Templates
+/// hand it a reference, code a number.
+pub fn grouped(n: impl std::borrow::Borrow<usize>) -> String {
+    let digits = n.borrow().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Where a member stands, from its saves and whether it holds a link.
 pub fn progress(saves: &Saves, invited: bool) -> Progress {
     match (saves.latest(), saves.latest_submitted()) {
@@ -85,48 +102,110 @@ pub fn progress(saves: &Saves, invited: bool) -> Progress {
     }
 }
 
-/// Every member of the edition with where it stands.
-pub fn lines(survey: &Survey, saves: &Index, invited: impl Fn(&str) -> bool) -> Vec<MemberLine> {
-    survey
-        .members
-        .iter()
-        .map(|m| {
-            let none = Saves::default();
-            let st = saves.get(&m.code).unwrap_or(&none);
-            let is_invited = invited(&m.code);
-            MemberLine {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                subregion: m.subregion.clone(),
-                associate: m.status == MemberStatus::Associate,
-                progress: progress(st, is_invited),
-                invited: is_invited,
-                last_save: st.latest().map(|s| s.time),
-                revisions: st.all().len(),
-            }
+/// Where one member stands, without copies of its code or name: its
+/// place in the member list says who it is. A million of these are made
+/// for each page of the overview, so they stay small and allocate nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub place: usize,
+    pub progress: Progress,
+    pub invited: bool,
+    pub last_save: Option<DateTime<Utc>>,
+    pub revisions: usize,
+}
+
+/// Every member of the edition, in the list's order, with where it stands.
+pub fn standings(survey: &Survey, saves: &Index, invited: &HashSet<String>) -> Vec<Standing> {
+    let members = &survey.members;
+    let mut out: Vec<Standing> = (0..members.len())
+        .map(|place| Standing {
+            place,
+            progress: Progress::NotInvited,
+            invited: false,
+            last_save: None,
+            revisions: 0,
         })
-        .collect()
+        .collect();
+    // One look-up per link in force rather than one per member: most of a
+    // big round may never be invited from the workspace.
+    for code in invited {
+        if let Some(s) = members.position(code).and_then(|p| out.get_mut(p)) {
+            s.invited = true;
+            s.progress = Progress::Invited;
+        }
+    }
+    for (place, st) in saves.listed() {
+        if let Some(s) = out.get_mut(place) {
+            s.progress = progress(st, s.invited);
+            s.last_save = st.latest().map(|l| l.time);
+            s.revisions = st.all().len();
+        }
+    }
+    out
+}
+
+impl MemberLine {
+    /// The line of `member`, which stands as `standing` says.
+    pub fn new(member: &Member, standing: &Standing) -> MemberLine {
+        MemberLine {
+            code: member.code.clone(),
+            name: member.name.clone(),
+            subregion: member.subregion.clone(),
+            associate: member.status == MemberStatus::Associate,
+            progress: standing.progress,
+            invited: standing.invited,
+            last_save: standing.last_save,
+            revisions: standing.revisions,
+        }
+    }
+}
+
+/// The overview's totals: always of every member, whatever a page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Submissions among full members.
+    pub overall: Count,
+    /// The same by sub-region, in alphabetical order.
+    pub by_region: Vec<(String, Count)>,
+    /// Submissions among associate members.
+    pub associates: Count,
+    /// Every sub-region of the edition's members, associates' included.
+    pub subregions: Vec<String>,
 }
 
 /// Submissions among full members overall, per sub-region, and among associates.
-pub fn totals(lines: &[MemberLine]) -> (Count, BTreeMap<String, Count>, Count) {
+pub fn totals(survey: &Survey, standings: &[Standing]) -> Totals {
     let mut overall = Count::default();
-    let mut by_region: BTreeMap<String, Count> = BTreeMap::new();
+    let mut by_region: BTreeMap<&str, Count> = BTreeMap::new();
     let mut associates = Count::default();
-    for l in lines {
-        let done = usize::from(l.progress.has_submitted());
-        if l.associate {
+    let mut subregions: BTreeSet<&str> = BTreeSet::new();
+    for s in standings {
+        let Some(m) = survey.members.get(s.place) else {
+            continue;
+        };
+        let done = usize::from(s.progress.has_submitted());
+        if m.status == MemberStatus::Associate {
             associates.total += 1;
             associates.done += done;
+            subregions.insert(&m.subregion);
         } else {
             overall.total += 1;
             overall.done += done;
-            let r = by_region.entry(l.subregion.clone()).or_default();
+            let r = by_region.entry(&m.subregion).or_default();
             r.total += 1;
             r.done += done;
         }
     }
-    (overall, by_region, associates)
+    subregions.extend(by_region.keys());
+    Totals {
+        overall,
+        by_region: by_region
+            .into_iter()
+            .map(|(r, c)| (r.to_string(), c))
+            .collect(),
+        associates,
+        subregions: subregions.into_iter().map(str::to_string).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +259,14 @@ mod tests {
         );
         assert_eq!(Count { done: 0, total: 0 }.percent(), 0);
         assert_eq!(Count { done: 1, total: 3 }.percent(), 33);
+    }
+
+    #[test]
+    fn a_count_is_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(100_000), "100,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }

@@ -546,3 +546,434 @@ async fn the_apt_overview_is_byte_for_byte_the_page_it_was_before_paging() {
         );
     }
 }
+
+const REGIONS: [&str; 4] = ["East Asia", "Pacific", "South Asia", "South-East Asia"];
+
+/// A surveys folder with the bundled editions and a member list of `n`
+/// members (a regulator's round): `M0000`, `M0001`…, named "Member 0000"…,
+/// sub-regions in turn, every 100th an associate.
+fn big_surveys(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["spam-2021.toml", "spam-2022.toml"] {
+        std::fs::copy(common::bundled_surveys().join(f), dir.path().join(f)).unwrap();
+    }
+    let mut members = String::from("code,iso3,name,subregion,status\n");
+    for i in 0..n {
+        let status = if i % 100 == 99 { "associate" } else { "member" };
+        members.push_str(&format!(
+            "M{i:04},,Member {i:04},{},{status}\n",
+            REGIONS[i % 4]
+        ));
+    }
+    std::fs::write(dir.path().join("members.csv"), members).unwrap();
+    dir
+}
+
+/// The codes and statuses of the member table's rows, in order.
+fn rows(page: &str) -> Vec<(String, String)> {
+    page.split("<tr class=\"st-")
+        .skip(1)
+        .map(|row| {
+            let status = row[..row.find('"').unwrap()].to_string();
+            let at = row.find("<span class=\"code\">").unwrap() + 19;
+            let code = row[at..at + row[at..].find('<').unwrap()].to_string();
+            (code, status)
+        })
+        .collect()
+}
+
+/// The address of the link marked `rel` ("next", "prev"), as a browser reads it.
+fn link(page: &str, rel: &str) -> Option<String> {
+    let end = page.find(&format!("\" rel=\"{rel}\""))?;
+    let start = page[..end].rfind("href=\"")? + 6;
+    Some(page[start..end].replace("&#38;", "&"))
+}
+
+#[tokio::test]
+async fn the_apt_overview_is_one_page_with_every_member_and_no_paging_or_filter() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (status, page) = admin.get("/admin/s/spam-2022").await;
+    assert_eq!(status, 200);
+    assert_eq!(rows(&page).len(), 42, "38 members and 4 associates");
+    for absent in [
+        "class=\"pager",
+        "rel=\"next\"",
+        "role=\"search\"",
+        "page 1 of",
+    ] {
+        assert!(!page.contains(absent), "no {absent}");
+    }
+}
+
+#[tokio::test]
+async fn an_edition_past_500_members_pages_by_200_and_the_pages_hold_each_member_once_in_order() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    let (status, page) = admin.get("/admin/s/spam-2022?sort=name").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Members 1–200 of 1,203: page 1 of 7."),
+        "{page}"
+    );
+    assert!(link(&page, "prev").is_none(), "no page before the first");
+    let mut seen = Vec::new();
+    let mut at = "/admin/s/spam-2022?sort=name".to_string();
+    for n in 1..=7 {
+        let (status, page) = admin.get(&at).await;
+        assert_eq!(status, 200, "{at}");
+        assert!(page.contains(&format!("page {n} of 7.")), "{at}");
+        let here = rows(&page);
+        assert_eq!(here.len(), if n < 7 { 200 } else { 3 }, "{at}");
+        seen.extend(here.into_iter().map(|(code, _)| code));
+        match link(&page, "next") {
+            Some(next) => at = format!("/admin/s/spam-2022{next}"),
+            None => assert_eq!(n, 7, "only the last page has no next"),
+        }
+    }
+    let every: Vec<String> = (0..1_203).map(|i| format!("M{i:04}")).collect();
+    assert_eq!(seen, every, "every member once, by name, across the pages");
+    let (_, last) = admin.get("/admin/s/spam-2022?sort=name&page=7").await;
+    assert!(last.contains("Members 1,201–1,203 of 1,203"));
+    assert_eq!(
+        link(&last, "prev").as_deref(),
+        Some("?sort=name&page=6"),
+        "the previous page keeps the order"
+    );
+}
+
+#[tokio::test]
+async fn the_totals_count_every_member_whatever_the_page_or_the_filter() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    // Two full members and an associate submit; one full member only drafts.
+    for code in ["M0001", "M0002", "M0099"] {
+        let token = app.invite("spam-2022", code);
+        app.save(&token, "submit", &full_2022()).await;
+    }
+    let token = app.invite("spam-2022", "M0003");
+    app.save(&token, "draft", &[("P1", "a draft")]).await;
+    // 1,203 members, 12 of them associates (all in South-East Asia): 1,191
+    // full members, 301 of them in the Pacific with M0001.
+    for query in [
+        "",
+        "?page=4",
+        "?page=7",
+        "?status=draft",
+        "?status=submitted&sort=last",
+        "?subregion=East%20Asia&q=nobody",
+    ] {
+        let (status, page) = admin.get(&format!("/admin/s/spam-2022{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert!(
+            page.contains("2 of 1,191 members have submitted, 0 %."),
+            "{query}"
+        );
+        assert!(page.contains("Associate members: 1 of 12."), "{query}");
+        assert!(
+            page.contains("<tr><th scope=\"row\">Pacific</th><td>1</td><td>301</td>"),
+            "{query}: by sub-region too"
+        );
+        assert!(
+            page.contains("<tr><th scope=\"row\">All members</th><td>2</td><td>1,191</td>"),
+            "{query}"
+        );
+    }
+}
+
+/// The codes the overview lists at `query`, every page of it.
+async fn listed(admin: &common::Admin, query: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    let mut at = format!("/admin/s/spam-2022{query}");
+    loop {
+        let (status, page) = admin.get(&at).await;
+        assert_eq!(status, 200, "{at}");
+        codes.extend(rows(&page).into_iter().map(|(code, _)| code));
+        match link(&page, "next") {
+            Some(next) => at = format!("/admin/s/spam-2022{next}"),
+            None => break,
+        }
+    }
+    codes.sort();
+    codes
+}
+
+#[tokio::test]
+async fn each_status_filter_the_sub_region_and_the_search_select_exactly_their_members() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    app.invite("spam-2022", "M0005");
+    let draft = app.invite("spam-2022", "M0010");
+    app.save(&draft, "draft", &[("P1", "a draft")]).await;
+    let submitted = app.invite("spam-2022", "M0020");
+    app.save(&submitted, "submit", &full_2022()).await;
+    let changed = app.invite("spam-2022", "M0030");
+    app.save(&changed, "submit", &full_2022()).await;
+    app.save(&changed, "draft", &full_2022()).await;
+    app.invite("spam-2022", "M0040");
+    assert!(app.revoke("spam-2022", "M0040"));
+
+    let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    assert_eq!(listed(&admin, "?status=invited").await, codes(&["M0005"]));
+    assert_eq!(listed(&admin, "?status=draft").await, codes(&["M0010"]));
+    assert_eq!(listed(&admin, "?status=submitted").await, codes(&["M0020"]));
+    assert_eq!(listed(&admin, "?status=changed").await, codes(&["M0030"]));
+    let not_invited = listed(&admin, "?status=not-invited").await;
+    assert_eq!(not_invited.len(), 1_203 - 4);
+    assert!(not_invited.contains(&"M0040".to_string()), "a revoked link");
+    let to_chase = listed(&admin, "?status=not-submitted&sort=last").await;
+    let every_but_m0020: Vec<String> = (0..1_203)
+        .map(|i| format!("M{i:04}"))
+        .filter(|c| c != "M0020")
+        .collect();
+    assert_eq!(
+        to_chase, every_but_m0020,
+        "changed after submission is to chase"
+    );
+
+    let pacific = listed(&admin, "?subregion=Pacific").await;
+    let expected: Vec<String> = (0..1_203)
+        .filter(|i| i % 4 == 1)
+        .map(|i| format!("M{i:04}"))
+        .collect();
+    assert_eq!(pacific, expected);
+
+    // The search ignores case, and looks in codes and names.
+    assert_eq!(
+        listed(&admin, "?q=mEMBER%20012").await,
+        codes(&[
+            "M0120", "M0121", "M0122", "M0123", "M0124", "M0125", "M0126", "M0127", "M0128",
+            "M0129"
+        ])
+    );
+    assert_eq!(listed(&admin, "?q=m1202").await, codes(&["M1202"]));
+    assert_eq!(
+        listed(&admin, "?q=%20%20m1202%20").await,
+        codes(&["M1202"]),
+        "trimmed"
+    );
+    let (_, page) = admin
+        .get("/admin/s/spam-2022?status=not-submitted&subregion=East%20Asia&q=member%2000")
+        .await;
+    // East Asia is every fourth from M0000; M0020 there has submitted.
+    let expected: Vec<String> = (0..100)
+        .step_by(4)
+        .filter(|&i| i != 20)
+        .map(|i| format!("M{i:04}"))
+        .collect();
+    let found: Vec<String> = rows(&page).into_iter().map(|(code, _)| code).collect();
+    assert_eq!(found, expected, "the filters combine");
+    assert!(page.contains(
+        "24 of 1,203 members match: status “not submitted (every status but submitted)”, sub-region “East Asia”, code or name containing “member 00”."
+    ));
+    assert!(page.contains("<option selected>East Asia</option>"));
+    assert!(page.contains("<option value=\"not-submitted\" selected>"));
+    let (_, none) = admin.get("/admin/s/spam-2022?q=nobody").await;
+    assert!(none.contains("0 of 1,203 members match"));
+    assert!(none.contains("No member matches."));
+    assert!(!none.contains("<table class=\"data members\">"));
+}
+
+#[tokio::test]
+async fn the_paging_links_and_the_page_form_keep_the_filter_and_the_sort() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    let query = "?status=not-submitted&subregion=South-East%20Asia&q=MEMBER&sort=last";
+    let (status, page) = admin.get(&format!("/admin/s/spam-2022{query}")).await;
+    assert_eq!(status, 200);
+    // South-East Asia: every fourth from M0003, 300 members.
+    assert!(page.contains("Members 1–200 of 300 that match: page 1 of 2."));
+    let next = link(&page, "next").expect("a next page");
+    assert_eq!(
+        next,
+        "?status=not-submitted&subregion=South-East%20Asia&q=MEMBER&sort=last&page=2"
+    );
+    let (_, second) = admin.get(&format!("/admin/s/spam-2022{next}")).await;
+    let here = rows(&second);
+    assert_eq!(here.len(), 100);
+    assert!(here.iter().all(|(code, _)| {
+        let i: usize = code[1..].parse().unwrap();
+        i % 4 == 3
+    }));
+    assert_eq!(
+        link(&second, "prev").as_deref(),
+        Some("?status=not-submitted&subregion=South-East%20Asia&q=MEMBER&sort=last")
+    );
+    // The "go to page" form carries the same filter, and the sort links too.
+    for field in [
+        "<input type=\"hidden\" name=\"status\" value=\"not-submitted\">",
+        "<input type=\"hidden\" name=\"subregion\" value=\"South-East Asia\">",
+        "<input type=\"hidden\" name=\"q\" value=\"MEMBER\">",
+        "<input type=\"hidden\" name=\"sort\" value=\"last\">",
+    ] {
+        assert!(second.contains(field), "{field}");
+    }
+    assert!(second.contains(
+        "<a href=\"?status=not-submitted&#38;subregion=South-East%20Asia&#38;q=MEMBER&#38;sort=name\">name</a>"
+    ));
+}
+
+#[tokio::test]
+async fn hostile_query_values_get_a_clear_400_or_the_last_page_and_never_a_500() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    let long = "x".repeat(101);
+    for (query, says) in [
+        (
+            "?status=%3Cscript%3Ealert(1)%3C/script%3E",
+            "is not a status to filter by",
+        ),
+        ("?status=Submitted", "is not a status to filter by"),
+        (
+            "?subregion=Atlantis",
+            "no member of this edition is in the sub-region",
+        ),
+        ("?sort=%3Cb%3E", "the members cannot be sorted by"),
+        ("?page=-1", "is not a page"),
+        ("?page=0", "is not a page"),
+        ("?page=abc", "is not a page"),
+        ("?page=1.5", "is not a page"),
+        ("?page=%2B2", "is not a page"),
+        (
+            &format!("?q={long}"),
+            "the search text is longer than 100 characters",
+        ),
+        ("?status=draft&status=submitted", "duplicate field"),
+    ] {
+        let (status, page) = admin.get(&format!("/admin/s/spam-2022{query}")).await;
+        assert_eq!(status, 400, "{query}: {page}");
+        assert!(page.contains(says), "{query}: {page}");
+        assert!(!page.contains("<script>alert"), "{query}: escaped");
+        assert!(!page.contains("<b>"), "{query}: escaped");
+    }
+    let (_, page) = admin.get("/admin/s/spam-2022?status=%3Cscript%3E").await;
+    assert!(
+        page.contains("`&#60;script&#62;`"),
+        "the value is quoted, escaped"
+    );
+
+    // A page past the end is the last one, with a word on why.
+    for (query, last) in [
+        ("?page=8", "page 7 of 7."),
+        ("?page=99999999999999999999999999", "page 7 of 7."),
+        ("?status=draft&page=2", "page 1 of 1."),
+    ] {
+        let (status, page) = admin.get(&format!("/admin/s/spam-2022{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert!(page.contains("There is no page "), "{query}");
+        assert!(page.contains(last), "{query}");
+    }
+
+    // Text to search for is shown back escaped, in the field and the sentence.
+    let (status, page) = admin
+        .get("/admin/s/spam-2022?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E%26")
+        .await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("value=\"&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#38;\""));
+    assert!(page.contains("code or name containing “&#34;&#62;&#60;script&#62;"));
+    // Bytes that are not UTF-8, and a search of any script, are no 500 either.
+    for query in [
+        "?q=%FF%FE",
+        "?q=%E2%82",
+        "?q=T%C3%BCrkiye",
+        "?q=%00",
+        "?subregion=%FF",
+    ] {
+        let (status, _) = admin.get(&format!("/admin/s/spam-2022{query}")).await;
+        assert!(status == 200 || status == 400, "{query}: {status}");
+    }
+
+    // The APT's overview answers the same way.
+    let apt = TestApp::spawn().await;
+    let admin = apt.admin().await;
+    let (status, page) = admin.get("/admin/s/spam-2021?page=2").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("There is no page 2: this is the last page, 1 of 1."));
+    let (status, _) = admin.get("/admin/s/spam-2021?status=maybe").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn reminders_past_500_members_come_a_page_of_200_at_a_time() {
+    let surveys = big_surveys(1_203);
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    let token = app.invite("spam-2022", "M0001");
+    app.save(&token, "submit", &full_2022()).await;
+    let (status, page) = admin.get("/admin/s/spam-2022/reminders").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("1,202 member(s) have not submitted"));
+    assert!(page.contains("one click makes at most 200 new links"));
+    assert!(page.contains("Members 1–200 of 1,202 to remind: page 1 of 7."));
+    let boxes = page.matches("name=\"member\"").count();
+    assert_eq!(boxes, 200, "one page of members to tick");
+    assert!(page.contains("value=\"M0000\" checked"));
+    assert!(!page.contains("value=\"M0001\""), "M0001 has submitted");
+    assert_eq!(
+        link(&page, "next").as_deref(),
+        Some("/admin/s/spam-2022/reminders?page=2")
+    );
+    // Associates come after every full member: the last page holds the
+    // last two of them (1,202 = 6 × 200 + 2).
+    let (_, last) = admin.get("/admin/s/spam-2022/reminders?page=7").await;
+    assert_eq!(last.matches("name=\"member\"").count(), 2);
+    assert!(last.contains("value=\"M1099\" checked"));
+    assert!(last.contains("value=\"M1199\" checked"));
+
+    // Reminders made from a page lead on to the next one.
+    let (status, made) = admin
+        .post_from(
+            "/admin/s/spam-2022/reminders",
+            "/admin/s/spam-2022/reminders",
+            &[
+                ("page", "1"),
+                ("member", "M0002"),
+                ("member", "M0000"),
+                ("member", "M0002"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{made}");
+    assert!(made.contains("Reminders for 2 member(s)"), "each once");
+    assert!(made.contains("href=\"/admin/s/spam-2022/reminders?page=2\""));
+    let (_, made) = admin
+        .post_from(
+            "/admin/s/spam-2022/reminders",
+            "/admin/s/spam-2022/reminders",
+            &[("page", "7"), ("member", "M0099")],
+        )
+        .await;
+    assert!(made.contains("Reminders for 1 member(s)"));
+    assert!(!made.contains("reminders?page="), "no page after the last");
+
+    // More than a page can list is refused, and no link is made.
+    let many: Vec<String> = (100..601).map(|i| format!("M{i:04}")).collect();
+    let mut fields = vec![("page", "1")];
+    fields.extend(many.iter().map(|c| ("member", c.as_str())));
+    let (status, refused) = admin
+        .post_from(
+            "/admin/s/spam-2022/reminders",
+            "/admin/s/spam-2022/reminders",
+            &fields,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(refused.contains("501 members were chosen; at most 500 reminders are made at once"));
+    assert_eq!(
+        listed(&admin, "?status=invited").await,
+        ["M0000", "M0002", "M0099"],
+        "only the reminders made before"
+    );
+
+    let (status, page) = admin.get("/admin/s/spam-2022/reminders?page=9").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("There is no page 9: this is the last page, 7 of 7."));
+    let (status, _) = admin.get("/admin/s/spam-2022/reminders?page=-3").await;
+    assert_eq!(status, 400);
+}

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod downloads;
+mod overview;
 mod responses;
 mod round;
 
@@ -22,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/login", web::post().to(login))
         .route("/admin/logout", web::post().to(logout))
         .route("/admin/audit", web::get().to(downloads::audit))
-        .route("/admin/s/{survey}", web::get().to(round::overview))
+        .route("/admin/s/{survey}", web::get().to(overview::overview))
         .route("/admin/s/{survey}/invite", web::post().to(round::invite))
         .route(
             "/admin/s/{survey}/reminders",

@@ -1,158 +1,16 @@
-//! The round overview: who has answered, invitations and reminders, and
-//! closing or reopening the edition.
+//! The round's actions: invitations, reminders, and closing or reopening
+//! the edition.
 
+use super::overview::{Pager, page_note, page_of, pager, standings};
 use super::{client_ip, page, require, require_post, survey_of};
 use crate::definition::{Cell, Kind, Survey, TextFormat};
-use crate::round::{self, Count, MemberLine, Progress};
+use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
+use crate::round::{self, MemberLine, Progress, grouped};
 use crate::web::{AppError, AppState};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-
-pub struct RegionLine {
-    pub name: String,
-    pub count: Count,
-}
-
-#[derive(Template)]
-#[template(path = "admin/overview.html")]
-struct Overview<'a> {
-    csrf: String,
-    /// The data directory holds synthetic demo data.
-    demo: bool,
-    survey: &'a Survey,
-    editions: Vec<(String, String)>,
-    open: bool,
-    round_note: String,
-    notice: Option<String>,
-    overall: Count,
-    regions: Vec<RegionLine>,
-    associates: Count,
-    members: Vec<MemberLine>,
-    sort: &'a str,
-}
-
-fn member_lines(state: &AppState, survey: &Survey) -> Result<Vec<MemberLine>, AppError> {
-    let invited = state.store.invitations.invited(&survey.id)?;
-    Ok(state.store.with_index(&survey.id, |index| {
-        round::lines(survey, index, |code| invited.contains(code))
-    })?)
-}
-
-#[derive(serde::Deserialize)]
-pub struct OverviewQuery {
-    #[serde(default)]
-    sort: String,
-    #[serde(default)]
-    notice: String,
-    #[serde(default)]
-    member: String,
-}
-
-/// GET /admin/s/{survey}
-pub async fn overview(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<OverviewQuery>,
-) -> Result<HttpResponse, AppError> {
-    let session = require(&state, &req)?;
-    let survey = survey_of(&state, &path)?;
-    let mut members = member_lines(&state, &survey)?;
-    let sort = match query.sort.as_str() {
-        "name" => {
-            members.sort_by(|a, b| a.name.cmp(&b.name));
-            "name"
-        }
-        "subregion" => {
-            members.sort_by(|a, b| (&a.subregion, &a.name).cmp(&(&b.subregion, &b.name)));
-            "subregion"
-        }
-        "last" => {
-            members.sort_by(|a, b| b.last_save.cmp(&a.last_save).then(a.name.cmp(&b.name)));
-            "last"
-        }
-        _ => {
-            // Those who have not submitted first: they are the ones to chase.
-            members.sort_by(|a, b| {
-                (a.progress, a.associate, &a.name).cmp(&(b.progress, b.associate, &b.name))
-            });
-            "status"
-        }
-    };
-    let (overall, regions, associates) = round::totals(&members);
-    let now = Utc::now();
-    let r = state.store.round(&survey, now)?;
-    let round_note = match (r.open, r.by_hand) {
-        (true, Some(t)) => format!(
-            "Open: reopened by the secretariat on {}.",
-            t.format("%-d %B %Y, %H:%M UTC")
-        ),
-        (false, Some(t)) => format!(
-            "Closed by the secretariat on {}.",
-            t.format("%-d %B %Y, %H:%M UTC")
-        ),
-        (true, None) => format!(
-            "Open from {} until {} (23:59 UTC), as the questionnaire's dates say.",
-            survey.opens, survey.closes
-        ),
-        (false, None) if now < survey.opens_at() => {
-            format!("Not open yet: opens on {}.", survey.opens)
-        }
-        (false, None) => format!(
-            "Closed on {}, as the questionnaire's dates say.",
-            survey.closes
-        ),
-    };
-    let name_of = |code: &str| {
-        survey
-            .member(code)
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
-    let notice = match query.notice.as_str() {
-        "revoked" => Some(format!(
-            "The link of {} is revoked: it no longer opens the questionnaire.",
-            name_of(&query.member)
-        )),
-        "not-revoked" => Some(format!(
-            "{} had no link in force: nothing was revoked.",
-            name_of(&query.member)
-        )),
-        "closed" => {
-            Some("The edition is closed: members can no longer change their answers.".into())
-        }
-        "reopened" => Some("The edition is open again: members can change their answers.".into()),
-        _ => None,
-    };
-    let page_body = Overview {
-        csrf: session.csrf,
-        demo: crate::demo::is_demo(&state.store.dir),
-        editions: state
-            .store
-            .surveys
-            .values()
-            .rev()
-            .map(|s| (s.id.clone(), s.title.clone()))
-            .collect(),
-        survey: &survey,
-        open: r.open,
-        round_note,
-        notice,
-        overall,
-        regions: regions
-            .into_iter()
-            .map(|(name, count)| RegionLine { name, count })
-            .collect(),
-        associates,
-        members,
-        sort,
-    }
-    .render()?;
-    Ok(page(page_body))
-}
 
 #[derive(Template)]
 #[template(path = "admin/link.html")]
@@ -161,6 +19,8 @@ struct LinkPage<'a> {
     survey: &'a Survey,
     reminders: Vec<Reminder>,
     title: String,
+    /// The reminders page that follows, when they were made from one page of several.
+    next: Option<String>,
 }
 
 /// A member's new link with a ready-to-send message.
@@ -281,6 +141,7 @@ pub async fn invite(
                 survey: &survey,
                 title: format!("New link for {}", member.name),
                 reminders: vec![r],
+                next: None,
             }
             .render()?;
             Ok(page(body))
@@ -319,33 +180,59 @@ pub async fn invite(
 struct RemindersPage<'a> {
     csrf: String,
     survey: &'a Survey,
+    /// How many have not submitted, every page together.
+    to_remind: String,
     members: Vec<MemberLine>,
+    /// The page, when the edition is paged.
+    pager: Option<Pager>,
+    page: usize,
+    page_note: Option<String>,
 }
 
-/// GET /admin/s/{survey}/reminders: who has not submitted.
+#[derive(serde::Deserialize)]
+pub struct RemindersQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// GET /admin/s/{survey}/reminders: who has not submitted, a page at a
+/// time in an edition past 500 members, so that one click makes at most
+/// a page's worth of new links.
 pub async fn reminders(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<RemindersQuery>,
 ) -> Result<HttpResponse, AppError> {
     let session = require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
-    let mut members: Vec<MemberLine> = member_lines(&state, &survey)?
-        .into_iter()
-        .filter(|m| m.progress != Progress::Submitted)
-        .collect();
-    members.sort_by(|a, b| (a.associate, &a.name).cmp(&(b.associate, &b.name)));
+    let asked = page_of(&query.page)?;
+    let mut standings = standings(&state, &survey)?;
+    standings.retain(|s| Wanted::NotSubmitted.admits(s.progress));
+    let paging = Paging::new(survey.members.len(), standings.len(), asked);
+    let members = select::reminders_page(&survey, standings, &paging);
+    let address = format!("/admin/s/{}/reminders", survey.id);
+    let pager = paging.paged.then(|| {
+        pager(&paging, " to remind", address.clone(), Vec::new(), |p| {
+            format!("{address}?page={p}")
+        })
+    });
     Ok(page(
         RemindersPage {
             csrf: session.csrf,
             survey: &survey,
+            to_remind: grouped(paging.matching),
             members,
+            pager,
+            page: paging.page,
+            page_note: page_note(&paging),
         }
         .render()?,
     ))
 }
 
-/// POST /admin/s/{survey}/reminders: new links and reminder texts for the chosen members.
+/// POST /admin/s/{survey}/reminders: new links and reminder texts for the
+/// chosen members, at most as many as one page lists.
 pub async fn prepare_reminders(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -354,43 +241,73 @@ pub async fn prepare_reminders(
 ) -> Result<HttpResponse, AppError> {
     let fields =
         crate::answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let csrf = fields
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    let session = require_post(&state, &req, csrf)?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let session = require_post(&state, &req, field("csrf"))?;
     let survey = survey_of(&state, &path)?;
-    let chosen: Vec<&str> = fields
+    // Members on the list, once each, in the list's order; others are
+    // left out, as they have no line to remind.
+    let mut chosen: Vec<usize> = fields
         .iter()
         .filter(|(k, _)| k == "member")
-        .map(|(_, v)| v.as_str())
+        .filter_map(|(_, code)| survey.members.position(code))
         .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
     if chosen.is_empty() {
         return Err(AppError::BadRequest(
             "no member was chosen for a reminder".into(),
         ));
     }
-    let lines = member_lines(&state, &survey)?;
+    if chosen.len() > ONE_PAGE_UP_TO {
+        return Err(AppError::BadRequest(format!(
+            "{} members were chosen; at most {ONE_PAGE_UP_TO} reminders are made at once, a page of the reminders at a time",
+            grouped(chosen.len())
+        )));
+    }
+    let from_page = page_of(field("page"))?;
+    let invited = state.store.invitations.invited(&survey.id)?;
     let ip = client_ip(&state, &req).to_string();
     let mut out = Vec::new();
-    for line in lines.iter().filter(|l| chosen.contains(&l.code.as_str())) {
-        let token = state.store.invitations.issue(&survey.id, &line.code)?;
+    for place in chosen {
+        let Some(member) = survey.members.get(place) else {
+            continue;
+        };
+        let saves = state.store.saves(&survey.id, &member.code)?;
+        let progress = round::progress(&saves, invited.contains(&member.code));
+        let token = state.store.invitations.issue(&survey.id, &member.code)?;
         state.store.audit(
             "secretariat",
             &ip,
             "invitation issued for a reminder",
             &survey.id,
-            &line.code,
+            &member.code,
             "",
         )?;
-        out.push(reminder(&state, &survey, &line.code, line.progress, &token));
+        out.push(reminder(&state, &survey, &member.code, progress, &token));
     }
+    // The page after the one the reminders came from, if there is one (a
+    // new link changes no one's place among those to remind).
+    let next = if field("page").is_empty() {
+        None
+    } else {
+        let mut left = standings(&state, &survey)?;
+        left.retain(|s| Wanted::NotSubmitted.admits(s.progress));
+        let paging = Paging::new(survey.members.len(), left.len(), from_page);
+        (paging.page < paging.pages)
+            .then(|| format!("/admin/s/{}/reminders?page={}", survey.id, paging.page + 1))
+    };
     let body = LinkPage {
         csrf: session.csrf,
         survey: &survey,
         title: format!("Reminders for {} member(s)", out.len()),
         reminders: out,
+        next,
     }
     .render()?;
     Ok(page(body))
