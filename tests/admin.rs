@@ -802,7 +802,7 @@ async fn each_status_filter_the_sub_region_and_the_search_select_exactly_their_m
     let found: Vec<String> = rows(&page).into_iter().map(|(code, _)| code).collect();
     assert_eq!(found, expected, "the filters combine");
     assert!(page.contains(
-        "24 of 1,203 members match: status “not submitted (every status but submitted)”, sub-region “East Asia”, code or name containing “member 00”."
+        "24 of 1,203 members match: status “not submitted, or changed since”, sub-region “East Asia”, code or name containing “member 00”."
     ));
     assert!(page.contains("<option selected>East Asia</option>"));
     assert!(page.contains("<option value=\"not-submitted\" selected>"));

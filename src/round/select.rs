@@ -49,7 +49,7 @@ impl Wanted {
     pub fn label(self) -> &'static str {
         match self {
             Wanted::Is(p) => p.label(),
-            Wanted::NotSubmitted => "not submitted (every status but submitted)",
+            Wanted::NotSubmitted => "not submitted, or changed since",
         }
     }
 

@@ -4,9 +4,10 @@
 // form page must stay light and load nothing from another host.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer, ARTIFACTS } from "./lib/server.mjs";
+import { startServer, ARTIFACTS, REPO } from "./lib/server.mjs";
 import { launch, shoot, savePage, vnu, axe, describe } from "./lib/browser.mjs";
 import { REQUIRED, box, fill } from "./lib/questionnaire.mjs";
 import { navigate, signIn, watch } from "./lib/session.mjs";
@@ -143,9 +144,72 @@ test("every page can be reached in the browser: the member's, the secretariat's 
   await context.close();
 });
 
+/**
+ * A folder of definitions whose 2022 edition has `n` members, as a
+ * regulator surveying every licensed operator would have: past 500
+ * members the overview pages and offers its filter.
+ */
+function bigSurveys(n) {
+  const dir = mkdtempSync(path.join(tmpdir(), "spam-survey-big-"));
+  for (const f of ["spam-2021.toml", "spam-2022.toml"]) copyFileSync(path.join(REPO, "surveys", f), path.join(dir, f));
+  const regions = ["East Asia", "Pacific", "South Asia", "South-East Asia"];
+  const lines = ["code,iso3,name,subregion,status"];
+  for (let i = 0; i < n; i++) {
+    const code = `M${String(i).padStart(4, "0")}`;
+    lines.push(`${code},,Operator ${code},${regions[i % 4]},${i % 100 === 99 ? "associate" : "member"}`);
+  }
+  writeFileSync(path.join(dir, "members.csv"), `${lines.join("\n")}\n`);
+  return dir;
+}
+
+test("a big edition's overview pages, filters and reminders can be reached in the browser", { timeout: 120_000 }, async () => {
+  // The APT's overview shows the filter only when a query asks for one.
+  const apt = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const aptPage = await apt.newPage();
+  await signIn(aptPage, server.base);
+  await keep(aptPage, "overview-filtered", await navigate(aptPage, () => aptPage.goto(`${server.base}/admin/s/spam-2022?status=not-submitted`)), 200);
+  await apt.close();
+
+  const surveys = bigSurveys(1_203);
+  const big = await startServer("pages-big", { surveys });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems = watch(page);
+  const go = (url) => navigate(page, () => page.goto(url));
+  const click = (locator) => navigate(page, () => locator.click());
+  try {
+    await signIn(page, big.base);
+    await keep(page, "overview-big", await go(`${big.base}/admin/s/spam-2022`), 200);
+    assert.equal(await page.locator("table.members tbody tr").count(), 200);
+    // The filter, used as a person would: no script needed.
+    await page.getByLabel("Status").selectOption({ label: "not submitted, or changed since" });
+    await page.getByLabel("Sub-region").selectOption({ label: "Pacific" });
+    await keep(page, "overview-big-filtered", await click(page.getByRole("button", { name: "Show these members" })), 200);
+    assert.match(await page.locator(".matching").innerText(), /^301 of 1,203 members match/);
+    await keep(page, "overview-big-page-2", await click(page.locator("nav.pager").getByRole("link", { name: "Next page" })), 200);
+    assert.match(page.url(), /status=not-submitted&subregion=Pacific&sort=status&page=2$/);
+    assert.equal(await page.locator("table.members tbody tr").count(), 101);
+    await page.getByLabel("Go to page").fill("1");
+    await click(page.getByRole("button", { name: "Go", exact: true }));
+    assert.match(page.url(), /[?&]page=1$/);
+    assert.equal(await page.getByLabel("Sub-region").inputValue(), "Pacific", "the filter is kept");
+    await page.getByLabel("Code or name contains").fill("nobody");
+    await keep(page, "overview-big-no-match", await click(page.getByRole("button", { name: "Show these members" })), 200);
+    await keep(page, "error-400-bad-filter", await go(`${big.base}/admin/s/spam-2022?status=nonsense`), 400);
+    await keep(page, "reminders-big", await go(`${big.base}/admin/s/spam-2022/reminders`), 200);
+    assert.equal(await page.locator("fieldset input[type=checkbox]").count(), 200);
+    assert.deepEqual(problems, [], "no script error, no refused or missing resource");
+  } finally {
+    await context.close();
+    await big.stop();
+    rmSync(surveys, { recursive: true, force: true });
+  }
+});
+
 // The checks below look at every page collected above, even when the visit
 // stopped early, and then insist that the visit was complete.
-const ALL_PAGES = 24;
+const ALL_PAGES = 31;
 
 test("every page passes the W3C Nu HTML checker with no error", { timeout: 120_000 }, async (t) => {
   const errors = await vnu(pages.map((p) => p.file));

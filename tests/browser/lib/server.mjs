@@ -17,15 +17,16 @@ export const ADMIN_PASSWORD = "a browser test's secretariat password";
 
 /**
  * Starts `spam-survey serve` on 127.0.0.1:0 with a new temporary data
- * directory; resolves once it prints the address it listens on.
+ * directory; resolves once it prints the address it listens on. `surveys`
+ * is the folder of definitions (the bundled one unless given).
  */
-export async function startServer(name) {
+export async function startServer(name, { surveys = path.join(REPO, "surveys") } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const data = mkdtempSync(path.join(tmpdir(), "spam-survey-browser-"));
   const log = createWriteStream(path.join(ARTIFACTS, `server-${name}.log`));
   const child = spawn(
     BIN,
-    ["serve", "--addr", "127.0.0.1:0", "--data", data, "--surveys", path.join(REPO, "surveys")],
+    ["serve", "--addr", "127.0.0.1:0", "--data", data, "--surveys", surveys],
     {
       cwd: REPO,
       env: { ...process.env, SPAM_SURVEY_ADMIN_PASSWORD: ADMIN_PASSWORD, RUST_LOG: "info" },
@@ -65,7 +66,7 @@ export async function startServer(name) {
       const out = execFileSync(
         BIN,
         ["invite", "--survey", survey, "--member", member, "--data", data,
-          "--surveys", path.join(REPO, "surveys"), "--base-url", base],
+          "--surveys", surveys, "--base-url", base],
         { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
       );
       const link = out.trim().split("\n").pop();
