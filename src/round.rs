@@ -105,6 +105,8 @@ pub fn progress(saves: &Saves, invited: bool) -> Progress {
 /// Where one member stands, without copies of its code or name: its
 /// place in the member list says who it is. A million of these are made
 /// for each page of the overview, so they stay small and allocate nothing.
+/// Its saves settle its progress, except for a member that never saved,
+/// which is invited or not by its link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
     pub place: usize,
@@ -114,10 +116,11 @@ pub struct Standing {
     pub revisions: usize,
 }
 
-/// Every member of the edition, in the list's order, with where it stands.
-pub fn standings(survey: &Survey, saves: &Index, invited: &HashSet<String>) -> Vec<Standing> {
-    let members = &survey.members;
-    let mut out: Vec<Standing> = (0..members.len())
+/// Every member of the edition, in the list's order, with where it
+/// stands as its saves tell; whether it holds a link is for
+/// [`Standing::invite`] to add, for as many members as need it.
+pub fn standings(survey: &Survey, saves: &Index) -> Vec<Standing> {
+    let mut out: Vec<Standing> = (0..survey.members.len())
         .map(|place| Standing {
             place,
             progress: Progress::NotInvited,
@@ -126,22 +129,38 @@ pub fn standings(survey: &Survey, saves: &Index, invited: &HashSet<String>) -> V
             revisions: 0,
         })
         .collect();
-    // One look-up per link in force rather than one per member: most of a
-    // big round may never be invited from the workspace.
-    for code in invited {
-        if let Some(s) = members.position(code).and_then(|p| out.get_mut(p)) {
-            s.invited = true;
-            s.progress = Progress::Invited;
-        }
-    }
     for (place, st) in saves.listed() {
         if let Some(s) = out.get_mut(place) {
-            s.progress = progress(st, s.invited);
+            s.progress = progress(st, false);
             s.last_save = st.latest().map(|l| l.time);
             s.revisions = st.all().len();
         }
     }
     out
+}
+
+impl Standing {
+    /// The member holds a link in force: one that never saved is invited.
+    pub fn invite(&mut self) {
+        self.invited = true;
+        if self.revisions == 0 {
+            self.progress = Progress::Invited;
+        }
+    }
+}
+
+/// Adds every link in force to `standings` (every member, in the list's
+/// order), one look-up per link rather than one per member.
+pub fn invite_all(survey: &Survey, standings: &mut [Standing], invited: &HashSet<String>) {
+    for code in invited {
+        if let Some(s) = survey
+            .members
+            .position(code)
+            .and_then(|p| standings.get_mut(p))
+        {
+            s.invite();
+        }
+    }
 }
 
 impl MemberLine {
@@ -259,6 +278,26 @@ mod tests {
         );
         assert_eq!(Count { done: 0, total: 0 }.percent(), 0);
         assert_eq!(Count { done: 1, total: 3 }.percent(), 33);
+    }
+
+    #[test]
+    fn a_link_makes_a_member_invited_only_until_it_saves() {
+        let mut never = Standing {
+            place: 0,
+            progress: Progress::NotInvited,
+            invited: false,
+            last_save: None,
+            revisions: 0,
+        };
+        never.invite();
+        assert_eq!((never.progress, never.invited), (Progress::Invited, true));
+        let mut saved = Standing {
+            progress: Progress::Draft,
+            revisions: 1,
+            ..never
+        };
+        saved.invite();
+        assert_eq!(saved.progress, Progress::Draft);
     }
 
     #[test]

@@ -753,6 +753,21 @@ async fn each_status_filter_the_sub_region_and_the_search_select_exactly_their_m
 
     let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     assert_eq!(listed(&admin, "?status=invited").await, codes(&["M0005"]));
+    // In any order: links are looked up for every member, or for the rows shown.
+    assert_eq!(
+        listed(&admin, "?status=invited&sort=name").await,
+        codes(&["M0005"])
+    );
+    let late = listed(&admin, "?status=not-invited&sort=last").await;
+    assert_eq!(late.len(), 1_203 - 4);
+    assert!(!late.contains(&"M0005".to_string()));
+    let (_, page) = admin.get("/admin/s/spam-2022?q=M0005&sort=subregion").await;
+    assert_eq!(rows(&page), [("M0005".to_string(), "invited".to_string())]);
+    assert!(page.contains("aria-label=\"New link for Member 0005\""));
+    assert!(page.contains("aria-label=\"Revoke the link of Member 0005\""));
+    let (_, reminders) = admin.get("/admin/s/spam-2022/reminders").await;
+    assert!(reminders.contains("Member 0005 (M0005): invited</label>"));
+    assert!(reminders.contains("Member 0040 (M0040): not invited</label>"));
     assert_eq!(listed(&admin, "?status=draft").await, codes(&["M0010"]));
     assert_eq!(listed(&admin, "?status=submitted").await, codes(&["M0020"]));
     assert_eq!(listed(&admin, "?status=changed").await, codes(&["M0030"]));

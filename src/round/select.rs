@@ -2,7 +2,7 @@
 //! sub-region and text, a sort, and pages of a big edition; only the rows
 //! of the page shown are put in order and copied out.
 
-use super::{MemberLine, Progress, Standing};
+use super::{Progress, Standing};
 use crate::definition::{Member, MemberStatus, Survey};
 use std::cmp::{Ordering, Reverse};
 
@@ -63,6 +63,17 @@ impl Wanted {
             Wanted::NotSubmitted => p != Progress::Submitted,
         }
     }
+}
+
+/// Whether the members a page shows, or their order, depend on which of
+/// those that never saved hold a link: only then must every member's link
+/// be known (the rows shown are always looked up).
+pub fn needs_every_link(filter: &Filter, sort: Sort) -> bool {
+    sort == Sort::Status
+        || matches!(
+            filter.status,
+            Some(Wanted::Is(Progress::Invited | Progress::NotInvited))
+        )
 }
 
 /// The members a page asks for; the default keeps every one.
@@ -214,20 +225,16 @@ pub fn page(
     matching: Vec<Standing>,
     sort: Sort,
     paging: &Paging,
-) -> Vec<MemberLine> {
+) -> Vec<Standing> {
     let members: &[Member] = &survey.members;
-    rows(members, matching, paging, |a, b| sort.cmp(members, a, b))
+    rows(matching, paging, |a, b| sort.cmp(members, a, b))
 }
 
 /// The rows `paging` shows of the members to remind, in the reminders
 /// page's order: full members first, then by name.
-pub fn reminders_page(
-    survey: &Survey,
-    matching: Vec<Standing>,
-    paging: &Paging,
-) -> Vec<MemberLine> {
+pub fn reminders_page(survey: &Survey, matching: Vec<Standing>, paging: &Paging) -> Vec<Standing> {
     let members: &[Member] = &survey.members;
-    rows(members, matching, paging, |a, b| {
+    rows(matching, paging, |a, b| {
         let (ma, mb) = (&members[a.place], &members[b.place]);
         (associate(ma), &ma.name, a.place).cmp(&(associate(mb), &mb.name, b.place))
     })
@@ -238,11 +245,10 @@ pub fn reminders_page(
 /// around them, in linear time, which is what keeps a page of a million
 /// members quick.
 fn rows(
-    members: &[Member],
     mut matching: Vec<Standing>,
     paging: &Paging,
     cmp: impl Fn(&Standing, &Standing) -> Ordering + Copy,
-) -> Vec<MemberLine> {
+) -> Vec<Standing> {
     let (start, end) = (paging.start, paging.end);
     if end < matching.len() {
         matching.select_nth_unstable_by(end, cmp);
@@ -251,12 +257,9 @@ fn rows(
     if start > 0 && start < matching.len() {
         matching.select_nth_unstable_by(start, cmp);
     }
-    let shown = matching.get_mut(start..).unwrap_or_default();
+    let mut shown = matching.split_off(start.min(matching.len()));
     shown.sort_unstable_by(cmp);
     shown
-        .iter()
-        .map(|s| MemberLine::new(&members[s.place], s))
-        .collect()
 }
 
 #[cfg(test)]

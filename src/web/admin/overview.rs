@@ -257,12 +257,42 @@ pub fn page_note(paging: &Paging) -> Option<String> {
     })
 }
 
-/// Every member's standing in the list's order (no texts copied).
+/// Every member's standing in the list's order as its saves tell (no
+/// texts copied, links not looked at).
 pub fn standings(state: &AppState, survey: &Survey) -> Result<Vec<Standing>, AppError> {
-    let invited = state.store.invitations.invited(&survey.id)?;
-    Ok(state.store.with_index(&survey.id, |index| {
-        round::standings(survey, index, &invited)
-    })?)
+    Ok(state
+        .store
+        .with_index(&survey.id, |index| round::standings(survey, index))?)
+}
+
+/// Adds to `rows` whether each holds a link, one look-up each: for the
+/// rows shown, where the set of every link (a copy of each code in force)
+/// would cost more than the page.
+pub fn invite_shown(
+    state: &AppState,
+    survey: &Survey,
+    rows: &mut [Standing],
+) -> Result<(), AppError> {
+    for row in rows {
+        let Some(member) = survey.members.get(row.place) else {
+            continue;
+        };
+        if state
+            .store
+            .invitations
+            .is_invited(&survey.id, &member.code)?
+        {
+            row.invite();
+        }
+    }
+    Ok(())
+}
+
+/// The lines of the table for `rows`.
+pub fn lines(survey: &Survey, rows: &[Standing]) -> Vec<MemberLine> {
+    rows.iter()
+        .filter_map(|s| Some(MemberLine::new(survey.members.get(s.place)?, s)))
+        .collect()
 }
 
 fn round_note(state: &AppState, survey: &Survey) -> Result<(bool, String), AppError> {
@@ -346,12 +376,25 @@ pub async fn overview(
     let mut standings = standings(&state, &survey)?;
     let totals = round::totals(&survey, &standings);
     let filter = filter_of(&query, &totals.subregions)?;
+    // A link changes only the status of a member that never saved, and
+    // the page only when its filter or order looks at that status; else
+    // only the rows shown are looked up.
+    let every_link =
+        select::needs_every_link(&filter, sort) && standings.iter().any(|s| s.revisions == 0);
+    if every_link {
+        let invited = state.store.invitations.invited(&survey.id)?;
+        round::invite_all(&survey, &mut standings, &invited);
+    }
     if !filter.is_any() {
         let members = &survey.members;
         standings.retain(|s| filter.admits(&members[s.place], s));
     }
     let paging = Paging::new(survey.members.len(), standings.len(), asked_page);
-    let members = select::page(&survey, standings, sort, &paging);
+    let mut rows = select::page(&survey, standings, sort, &paging);
+    if !every_link {
+        invite_shown(&state, &survey, &mut rows)?;
+    }
+    let members = lines(&survey, &rows);
     let (open, round_note) = round_note(&state, &survey)?;
     let everyone = grouped(survey.members.len());
     let finder = (paging.paged || !filter.is_any()).then(|| Finder {

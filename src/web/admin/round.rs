@@ -1,7 +1,7 @@
 //! The round's actions: invitations, reminders, and closing or reopening
 //! the edition.
 
-use super::overview::{Pager, page_note, page_of, pager, standings};
+use super::overview::{Pager, invite_shown, lines, page_note, page_of, pager, standings};
 use super::{client_ip, page, require, require_post, survey_of};
 use crate::definition::{Cell, Kind, Survey, TextFormat};
 use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
@@ -210,7 +210,10 @@ pub async fn reminders(
     let mut standings = standings(&state, &survey)?;
     standings.retain(|s| Wanted::NotSubmitted.admits(s.progress));
     let paging = Paging::new(survey.members.len(), standings.len(), asked);
-    let members = select::reminders_page(&survey, standings, &paging);
+    // Who is to remind does not depend on links: only the rows shown need them.
+    let mut rows = select::reminders_page(&survey, standings, &paging);
+    invite_shown(&state, &survey, &mut rows)?;
+    let members = lines(&survey, &rows);
     let address = format!("/admin/s/{}/reminders", survey.id);
     let pager = paging.paged.then(|| {
         pager(&paging, " to remind", address.clone(), Vec::new(), |p| {
@@ -271,7 +274,6 @@ pub async fn prepare_reminders(
         )));
     }
     let from_page = page_of(field("page"))?;
-    let invited = state.store.invitations.invited(&survey.id)?;
     let ip = client_ip(&state, &req).to_string();
     let mut out = Vec::new();
     for place in chosen {
@@ -279,7 +281,11 @@ pub async fn prepare_reminders(
             continue;
         };
         let saves = state.store.saves(&survey.id, &member.code)?;
-        let progress = round::progress(&saves, invited.contains(&member.code));
+        let invited = state
+            .store
+            .invitations
+            .is_invited(&survey.id, &member.code)?;
+        let progress = round::progress(&saves, invited);
         let token = state.store.invitations.issue(&survey.id, &member.code)?;
         state.store.audit(
             "secretariat",
