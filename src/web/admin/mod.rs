@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod downloads;
+mod listing;
 mod overview;
 mod responses;
 mod round;

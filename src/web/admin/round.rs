@@ -1,7 +1,8 @@
 //! The round's actions: invitations, reminders, and closing or reopening
 //! the edition.
 
-use super::overview::{Pager, invite_shown, lines, page_note, page_of, pager, standings};
+use super::listing::{Pager, page_note, page_of, pager};
+use super::overview::{invite_shown, lines, standings};
 use super::{client_ip, page, require, require_post, survey_of};
 use crate::definition::{Cell, Kind, Survey, TextFormat};
 use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
