@@ -10,7 +10,7 @@ use std::cmp::{Ordering, Reverse};
 /// (about 600 bytes of HTML a row: 300 KB, which any browser shows at once).
 pub const ONE_PAGE_UP_TO: usize = 500;
 
-/// Rows of a page past [`ONE_PAGE_UP_TO`]: some 120 KB of HTML (8 KB
+/// Rows of a page past [`ONE_PAGE_UP_TO`]: 130 to 150 KB of HTML (10 KB
 /// gzipped), a few screens to scroll, and round numbers in "members
 /// 201–400".
 pub const PAGE_ROWS: usize = 200;
