@@ -7,7 +7,7 @@ pub mod select;
 use crate::definition::{Member, MemberStatus, Survey};
 use crate::store::{Index, Saves, Status};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a member stands in a round, in the order the secretariat chases them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,7 +151,11 @@ impl Standing {
 
 /// Adds every link in force to `standings` (every member, in the list's
 /// order), one look-up per link rather than one per member.
-pub fn invite_all(survey: &Survey, standings: &mut [Standing], invited: &HashSet<String>) {
+pub fn invite_all<'a>(
+    survey: &Survey,
+    standings: &mut [Standing],
+    invited: impl IntoIterator<Item = &'a str>,
+) {
     for code in invited {
         if let Some(s) = survey
             .members

@@ -25,8 +25,9 @@ pub struct Holder {
 struct Links {
     /// token hash → holder.
     active: HashMap<String, Holder>,
-    /// (survey, member) → hash of the link in force.
-    current: HashMap<(String, String), String>,
+    /// survey → member → hash of the link in force (looked up by `&str`,
+    /// with no key to build).
+    current: HashMap<String, HashMap<String, String>>,
 }
 
 impl Links {
@@ -38,17 +39,25 @@ impl Links {
                 survey: row[1].to_string(),
                 member: row[2].to_string(),
             };
-            let key = (holder.survey.clone(), holder.member.clone());
             let hash = row[4].to_string();
             match &row[3] {
                 "issue" => {
-                    if let Some(old) = links.current.insert(key, hash.clone()) {
+                    let old = links
+                        .current
+                        .entry(holder.survey.clone())
+                        .or_default()
+                        .insert(holder.member.clone(), hash.clone());
+                    if let Some(old) = old {
                         links.active.remove(&old);
                     }
                     links.active.insert(hash, holder);
                 }
                 "revoke" => {
-                    if let Some(old) = links.current.remove(&key) {
+                    let old = links
+                        .current
+                        .get_mut(&holder.survey)
+                        .and_then(|m| m.remove(&holder.member));
+                    if let Some(old) = old {
                         links.active.remove(&old);
                     }
                 }
@@ -56,6 +65,32 @@ impl Links {
             }
         }
         links
+    }
+}
+
+/// The members of one edition with a link in force, as the invitations
+/// file said when asked: a look at the replayed file, not a copy of it.
+pub struct Invited {
+    links: std::sync::Arc<Links>,
+    survey: String,
+}
+
+impl Invited {
+    /// Whether this member has a link in force.
+    pub fn contains(&self, member: &str) -> bool {
+        self.links
+            .current
+            .get(&self.survey)
+            .is_some_and(|m| m.contains_key(member))
+    }
+
+    /// Every member with a link in force, in no order.
+    pub fn members(&self) -> impl Iterator<Item = &str> {
+        self.links
+            .current
+            .get(&self.survey)
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
     }
 }
 
@@ -112,19 +147,17 @@ impl Invitations {
         Ok(self
             .refresh()?
             .current
-            .contains_key(&(survey.to_string(), member.to_string())))
+            .get(survey)
+            .is_some_and(|m| m.contains_key(member)))
     }
 
     /// The members with a link in force for the edition, read once (the
-    /// overview asks of every member).
-    pub fn invited(&self, survey: &str) -> Result<std::collections::HashSet<String>, StoreError> {
-        Ok(self
-            .refresh()?
-            .current
-            .keys()
-            .filter(|(s, _)| s == survey)
-            .map(|(_, m)| m.clone())
-            .collect())
+    /// overview asks of every member), without copying them.
+    pub fn invited(&self, survey: &str) -> Result<Invited, StoreError> {
+        Ok(Invited {
+            links: self.refresh()?,
+            survey: survey.to_string(),
+        })
     }
 
     /// Makes a new link for the member, ending any earlier one; returns the token.

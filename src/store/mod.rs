@@ -10,7 +10,7 @@ mod rows;
 mod scan;
 
 pub use index::Index;
-pub use invitations::{Holder, Invitations, TOKEN_LEN, looks_like_token, token_hash};
+pub use invitations::{Holder, Invitations, Invited, TOKEN_LEN, looks_like_token, token_hash};
 pub use responses::{MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};
 pub use round::{AuditEntry, RoundState};
 pub use scan::{FIXED_HEADER, Scanned, Scanner};

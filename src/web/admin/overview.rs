@@ -230,7 +230,7 @@ fn table(
         select::needs_every_link(filter, sort) && standings.iter().any(|s| s.revisions == 0);
     if every_link {
         let invited = state.store.invitations.invited(&survey.id)?;
-        round::invite_all(survey, &mut standings, &invited);
+        round::invite_all(survey, &mut standings, invited.members());
     }
     if !filter.is_any() {
         let members = &survey.members;
