@@ -122,6 +122,11 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result
             .wrap(Compress::default())
             .configure(configure)
     })
+    // A compressed answer goes out as its headers and then its body; with
+    // Nagle's algorithm on, the body waits for the client's delayed ACK of
+    // the headers (about 20 ms on loopback, a round trip or more on a slow
+    // link). The dispatcher writes whole buffers, so no small packets follow.
+    .tcp_nodelay(true)
     .listen(listener)?
     .run();
     Ok(server)
