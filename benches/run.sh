@@ -107,7 +107,7 @@ curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-ur
 cookie=$(awk '$6 == "spam_survey_admin" {print $6 "=" $7}' "$jar")
 say "| page | bytes sent | requests/s | p50 | p99 |"
 say "|---|---:|---:|---:|---:|"
-for page in "form, gzip|/r/$token|gzip" "form, not compressed|/r/$token|identity" "overview (1,000 respondents), gzip|/admin/s/spam-2022|gzip"; do
+for page in "form, gzip|/r/$token|gzip" "form, not compressed|/r/$token|identity" "overview (1,000 respondents: its first page of 200), gzip|/admin/s/spam-2022|gzip"; do
   IFS='|' read -r name path coding <<< "$page"
   url="http://127.0.0.1:18124$path"
   # The page must answer 200 before it is measured; its size as sent.
