@@ -50,6 +50,18 @@ pub struct Session {
     pub csrf: String,
 }
 
+/// Where a member of an edition stands now: from its saves (no answers
+/// read) and whether it holds a link.
+pub(crate) fn progress_of(
+    state: &AppState,
+    survey: &str,
+    code: &str,
+) -> Result<crate::round::Progress, AppError> {
+    let saves = state.store.saves(survey, code)?;
+    let invited = state.store.invitations.is_invited(survey, code)?;
+    Ok(crate::round::progress(&saves, invited))
+}
+
 fn sign(state: &AppState, scope: &str, value: &str) -> String {
     csrf::token(state.store.secret(), &format!("{scope}:{value}"))
 }

@@ -2,7 +2,6 @@
 
 use super::{page, require, survey_of};
 use crate::answers::{self, SectionView};
-use crate::round;
 use crate::store::Revision;
 use crate::web::{AppError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -91,11 +90,7 @@ pub async fn response(
     let member = survey.member(&code).ok_or(AppError::NotFound)?.clone();
     let st = state.store.member(&survey.id, &member.code)?;
     let saves = state.store.saves(&survey.id, &member.code)?;
-    let invited = state
-        .store
-        .invitations
-        .is_invited(&survey.id, &member.code)?;
-    let progress = round::progress(&saves, invited);
+    let progress = super::progress_of(&state, &survey.id, &member.code)?;
     // Every revision of this member, read from its rows: the index knows
     // where each one is, so no other member's row is read.
     let mut revisions: Vec<Revision> = Vec::with_capacity(saves.all().len());

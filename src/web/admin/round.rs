@@ -281,12 +281,7 @@ pub async fn prepare_reminders(
         let Some(member) = survey.members.get(place) else {
             continue;
         };
-        let saves = state.store.saves(&survey.id, &member.code)?;
-        let invited = state
-            .store
-            .invitations
-            .is_invited(&survey.id, &member.code)?;
-        let progress = round::progress(&saves, invited);
+        let progress = super::progress_of(&state, &survey.id, &member.code)?;
         let token = state.store.invitations.issue(&survey.id, &member.code)?;
         state.store.audit(
             "secretariat",
