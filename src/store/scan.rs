@@ -108,7 +108,12 @@ pub fn cells_into(fields: &Fields<'_>, width: usize, cells: &mut Cells) -> Resul
 
 /// A whole revision from a row's fields.
 pub fn decode(fields: &Fields<'_>, width: usize) -> Result<Revision, String> {
-    let fixed = check(fields, width)?;
+    // The answers' UTF-8 is checked once, as they are copied.
+    revision(fixed(fields, width)?, fields, width)
+}
+
+/// A whole revision from a row whose fixed fields are read.
+fn revision(fixed: Fixed<'_>, fields: &Fields<'_>, width: usize) -> Result<Revision, String> {
     let mut cells = Vec::with_capacity(width - FIXED_HEADER.len());
     cells_into(fields, width, &mut cells)?;
     Ok(Revision {
@@ -332,9 +337,10 @@ impl Iterator for Scanner {
             Ok(Some(Checked::Bad { line, why })) => {
                 return Some(Err(damaged(&self.path, line, &why)));
             }
-            Ok(Some(Checked::Row { fields, end, .. })) => {
-                decode(&fields, width).map(|r| Scanned::Row(r, end))
-            }
+            // `step` has checked the row already: only the answers are copied.
+            Ok(Some(Checked::Row {
+                fixed, fields, end, ..
+            })) => revision(fixed, &fields, width).map(|r| Scanned::Row(r, end)),
             Err(e) => return Some(Err(e)),
         };
         Some(decoded.map_err(|m| StoreError::Corrupt(self.path.clone(), m)))
