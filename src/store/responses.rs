@@ -303,11 +303,6 @@ impl ResponseLog {
         Ok(f(&*self.read()?))
     }
 
-    /// How many revisions the file holds.
-    pub fn revisions(&self) -> Result<u64, StoreError> {
-        Ok(self.read()?.revisions())
-    }
-
     /// The revision whose row `save` points at, read from the file.
     pub fn revision(&self, save: &Save) -> Result<Arc<Revision>, StoreError> {
         let mut buf = vec![0; save.len as usize];
