@@ -5,9 +5,10 @@
 //! into a response) → [`store`] (append-only CSV files) → [`web`] (the
 //! member's form and the secretariat's workspace) → [`export`] (CSV
 //! downloads) and [`report`] (the annual report). [`demo`] makes synthetic
-//! answers to try it all with.
+//! answers to try it all with; [`cli`] is the command line.
 
 pub mod answers;
+pub mod cli;
 pub mod definition;
 pub mod demo;
 pub mod export;

@@ -1,0 +1,76 @@
+//! `spam-survey check`: checks questionnaire definitions.
+
+use crate::definition;
+use std::path::{Path, PathBuf};
+
+/// The arguments of `spam-survey check`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Definition files (default: every *.toml in surveys/).
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `check`.
+pub fn run(a: Args) -> Result<(), String> {
+    check(&a.files)
+}
+
+fn check(files: &[PathBuf]) -> Result<(), String> {
+    let files: Vec<PathBuf> = if files.is_empty() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("surveys")
+            .map_err(|e| format!("cannot read surveys/: {e}"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        found.sort();
+        found
+    } else {
+        files.to_vec()
+    };
+    let mut failed = 0;
+    for f in &files {
+        match definition::load_file(f) {
+            Ok(s) => println!(
+                "{}: ok ({}, {} questions, {} answer columns, {} members)",
+                f.display(),
+                s.id,
+                s.questions().count(),
+                s.columns().len(),
+                s.members.len()
+            ),
+            Err(errors) => {
+                failed += 1;
+                for e in errors {
+                    eprintln!("{e}");
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} definition(s) have errors",
+            files.len()
+        ));
+    }
+    // What only the whole folder can tell: each `previous` names an earlier edition there.
+    let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        if let Err(errors) = definition::load_dir(folder) {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            return Err(format!(
+                "the editions in {} do not fit together",
+                folder.display()
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The command line: one file per command, each with its arguments and its
+//! body; `main.rs` only parses and calls [`run`].
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+use crate::definition;
+use crate::store::Store;
+
+mod check;
+mod demo;
+mod export;
+mod invite;
+mod report;
+mod serve;
+
+/// The whole command line.
+#[derive(Parser)]
+#[command(
+    name = "spam-survey",
+    version,
+    about = "The APT's yearly survey of its members on spam"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data and the definitions are, shared by the commands.
+#[derive(clap::Args)]
+pub struct Dirs {
+    /// The data directory: responses, invitations, keys.
+    #[arg(long, env = "SPAM_SURVEY_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// The folder of questionnaire definitions (*.toml) and the member list.
+    #[arg(long, env = "SPAM_SURVEY_SURVEYS", default_value = "surveys")]
+    pub surveys: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve(serve::Args),
+    /// Check questionnaire definitions; exits non-zero on any error.
+    Check(check::Args),
+    /// Print a member's invitation link (a new one, ending any earlier one),
+    /// or revoke it. A running server honours the change at once.
+    Invite(invite::Args),
+    /// Write a CSV download of an edition (safe for spreadsheets unless --raw).
+    Export(export::Args),
+    /// Write the annual report of an edition as one HTML file.
+    Report(report::Args),
+    /// Fill an edition with synthetic, clearly marked demo answers.
+    Demo(demo::Args),
+}
+
+/// Runs the command; an error is the message to print before exiting non-zero.
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Invite(args) => invite::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}
+
+fn load_surveys(dir: &Path) -> Result<Vec<definition::Survey>, String> {
+    definition::load_dir(dir).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!(
+            "the questionnaire definitions are broken:\n{}",
+            lines.join("\n")
+        )
+    })
+}
+
+/// Records a command's action in the audit log; a data directory that does
+/// not exist yet (a report of no answers) has no log to write to.
+fn audit(store: &Store, action: &str, survey: &str, member: &str, detail: &str) {
+    if !store.dir.is_dir() {
+        return;
+    }
+    if let Err(e) = store.audit("command line", "", action, survey, member, detail) {
+        eprintln!("warning: the audit log could not be written: {e}");
+    }
+}
