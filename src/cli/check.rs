@@ -30,14 +30,23 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     let mut failed = 0;
     for f in &files {
         match definition::load_file(f) {
-            Ok(s) => println!(
-                "{}: ok ({}, {} questions, {} answer columns, {} members)",
-                f.display(),
-                s.id,
-                s.questions().count(),
-                s.columns().len(),
-                s.members.len()
-            ),
+            // The report's commentary beside the definition names its questions.
+            Ok(s) => match crate::report::commentary::load(&s) {
+                Ok(_) => println!(
+                    "{}: ok ({}, {} questions, {} answer columns, {} members)",
+                    f.display(),
+                    s.id,
+                    s.questions().count(),
+                    s.columns().len(),
+                    s.members.len()
+                ),
+                Err(errors) => {
+                    failed += 1;
+                    for e in errors {
+                        eprintln!("{e}");
+                    }
+                }
+            },
             Err(errors) => {
                 failed += 1;
                 for e in errors {

@@ -184,6 +184,12 @@ struct RawSurvey {
     previous: Option<Spanned<String>>,
     members: Spanned<String>,
     introduction: String,
+    // What the annual report says of itself (all optional).
+    organisation: Option<String>,
+    report_title: Option<String>,
+    contact: Option<String>,
+    #[serde(default)]
+    count_associates: bool,
     #[serde(default)]
     lists: BTreeMap<String, Spanned<Vec<RawChoice>>>,
     sections: Vec<RawSection>,
@@ -897,6 +903,11 @@ impl Checker {
                 members,
                 sections,
                 columns,
+                organisation: raw.organisation.filter(|s| !s.trim().is_empty()),
+                report_title: raw.report_title.filter(|s| !s.trim().is_empty()),
+                contact: raw.contact.filter(|s| !s.trim().is_empty()),
+                count_associates: raw.count_associates,
+                file: self.file.to_path_buf(),
                 index: Default::default(),
             }
             .assemble(),

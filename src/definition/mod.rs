@@ -37,6 +37,17 @@ pub struct Survey {
     /// Shared by the editions that name the same list file.
     pub members: std::sync::Arc<MemberList>,
     pub sections: Vec<Section>,
+    /// Who publishes the report (none: the report names no organisation).
+    pub organisation: Option<String>,
+    /// The report's title (none: the edition's `title`).
+    pub report_title: Option<String>,
+    /// Whom readers of the report may write to.
+    pub contact: Option<String>,
+    /// Count associate members with the members in every figure of the
+    /// report (by default they are shown apart).
+    pub count_associates: bool,
+    /// The definition file it was loaded from (the report's commentary sits beside it).
+    pub file: std::path::PathBuf,
     columns: Vec<Column>,
     /// Look-ups the form and the exports make on every request.
     index: Index,

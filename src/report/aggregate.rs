@@ -27,6 +27,9 @@ pub use tally::{Detail, FULL_DETAIL_MAX, SAMPLE, Tally};
 /// found in the member list follows them, alphabetically.
 pub const SUBREGIONS: [&str; 4] = ["South Asia", "South-East Asia", "East Asia", "Pacific"];
 
+/// A percentage on fewer respondents than this is flagged where it appears.
+pub const SMALL_BASE: usize = 10;
+
 /// Points a rank gives: the first of `top` places gets `top` points, the last 1.
 pub fn rank_points(place: usize, top: usize) -> usize {
     (top + 1).saturating_sub(place)
@@ -62,6 +65,14 @@ pub fn report(current: Tally, previous: Option<Tally>) -> Report {
     let now = current.finish();
     let before = previous.map(Tally::finish);
     let mut figures = now.questions.into_iter();
+    let mut apart = now.apart.map(|a| a.into_iter());
+    let shared = before.as_ref().map(|p| {
+        let earlier: std::collections::HashSet<&str> = p.codes.iter().map(String::as_str).collect();
+        now.codes
+            .iter()
+            .filter(|c| earlier.contains(c.as_str()))
+            .count()
+    });
     let sections: Vec<SectionResult> = now
         .survey
         .sections
@@ -74,7 +85,14 @@ pub fn report(current: Tally, previous: Option<Tally>) -> Report {
                 .questions
                 .iter()
                 .zip(figures.by_ref())
-                .map(|(q, f)| question(q, f, before.as_ref()))
+                .map(|(q, f)| {
+                    let apart = apart.as_mut().and_then(Iterator::next).map(|a| Apart {
+                        base: a.base,
+                        body: a.body,
+                        specified: a.specified,
+                    });
+                    question(q, f, apart, before.as_ref())
+                })
                 .collect(),
         })
         .collect();
@@ -83,6 +101,8 @@ pub fn report(current: Tally, previous: Option<Tally>) -> Report {
         previous: before.as_ref().map(|p| info(p.survey)),
         response: now.response,
         previous_response: before.map(|p| p.response),
+        population: now.population,
+        shared,
         summary: now.summary,
         findings: Vec::new(),
         sections,
@@ -99,11 +119,21 @@ fn info(s: &Survey) -> EditionInfo {
         title: s.title.clone(),
         year: s.year,
         reference_period: s.reference_period.clone(),
+        organisation: s.organisation.clone(),
+        report_title: s.report_title.clone().unwrap_or_else(|| s.title.clone()),
+        contact: s.contact.clone(),
+        opens: s.opens,
+        closes: s.closes,
     }
 }
 
 /// The result of one question, set beside the same question of `prev`.
-fn question(q: &Question, f: question::Figured, prev: Option<&tally::Counted>) -> QuestionResult {
+fn question(
+    q: &Question,
+    f: question::Figured,
+    apart: Option<Apart>,
+    prev: Option<&tally::Counted>,
+) -> QuestionResult {
     let compare = match prev {
         None => Compare::Off,
         Some(p) => match p
@@ -125,6 +155,8 @@ fn question(q: &Question, f: question::Figured, prev: Option<&tally::Counted>) -
         specified: f.specified,
         specified_counts: f.specified_counts,
         compare,
+        by_region: f.by_region,
+        apart,
     }
 }
 

@@ -26,30 +26,80 @@ const LABEL_RIGHT: i32 = 262;
 const VALUE_ROOM: i32 = 96;
 
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const AXIS: RGBColor = RGBColor(0x66, 0x66, 0x66);
+const AXIS: RGBColor = RGBColor(0x59, 0x59, 0x59);
+// Every colour below is at least 3:1 against the white page (WCAG 1.4.11);
+// the report's tests compute it for every fill of the demo report.
 const PRIMARY: RGBColor = RGBColor(0x1d, 0x4f, 0x91);
-const SECONDARY: RGBColor = RGBColor(0x9c, 0xb6, 0xd8);
-const MUTED: RGBColor = RGBColor(0xbd, 0xbd, 0xbd);
+/// The previous edition: lighter than this one's, still 3.3:1 on white.
+const SECONDARY: RGBColor = RGBColor(0x6b, 0x8f, 0xc2);
+/// "No answer": 4.5:1 on white.
+const MUTED: RGBColor = RGBColor(0x76, 0x76, 0x76);
 const WHITE: RGBColor = RGBColor(0xff, 0xff, 0xff);
-/// Light to dark, for columns that are an ordered scale.
-const SEQUENTIAL: [RGBColor; 7] = [
-    RGBColor(0xde, 0xeb, 0xf7),
-    RGBColor(0xc6, 0xdb, 0xef),
-    RGBColor(0x9e, 0xca, 0xe1),
-    RGBColor(0x6b, 0xae, 0xd6),
-    RGBColor(0x42, 0x92, 0xc6),
-    RGBColor(0x21, 0x71, 0xb5),
-    RGBColor(0x08, 0x45, 0x94),
+/// Light to dark, for columns that are an ordered scale; the lightest is
+/// 3.3:1 on white, and white gaps part the segments.
+const SEQUENTIAL: [RGBColor; 5] = [
+    RGBColor(0x6b, 0x8f, 0xc2),
+    RGBColor(0x3f, 0x6f, 0xb0),
+    RGBColor(0x2f, 0x5f, 0x9e),
+    RGBColor(0x15, 0x40, 0x6f),
+    RGBColor(0x0d, 0x2d, 0x57),
 ];
-/// Distinct colours, for columns that are categories.
+/// Distinct colours, for columns that are categories (each 4.6:1 or more on white).
 const CATEGORICAL: [RGBColor; 6] = [
     RGBColor(0x1d, 0x4f, 0x91),
-    RGBColor(0xe0, 0x8a, 0x2c),
-    RGBColor(0x3a, 0x9a, 0x6b),
+    RGBColor(0xb3, 0x5c, 0x00),
+    RGBColor(0x1f, 0x7a, 0x4d),
     RGBColor(0xb0, 0x3a, 0x48),
-    RGBColor(0x7a, 0x5c, 0xa8),
-    RGBColor(0x5a, 0x8f, 0xa8),
+    RGBColor(0x7b, 0x61, 0xa8),
+    RGBColor(0x34, 0x7d, 0x99),
 ];
+/// The height of the value axis under the bars, with its tick labels.
+const AXIS_PX: i32 = 26;
+
+/// What a chart's bars measure, and so its value axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Axis {
+    /// Percentages: the axis runs from 0 to 100 %.
+    Share,
+    /// Counts (or points): the axis runs from 0 to a round number at or
+    /// above the largest value.
+    Count,
+}
+
+impl Axis {
+    /// The value at the axis's end and its ticks.
+    fn ticks(self, largest: f64) -> (f64, Vec<f64>) {
+        match self {
+            Axis::Share => (100.0, vec![0.0, 25.0, 50.0, 75.0, 100.0]),
+            Axis::Count => {
+                let largest = largest.max(1.0);
+                // The smallest of 1, 2, 5 × 10^k that needs at most 5 steps.
+                let mut step = 1.0;
+                'find: for power in [
+                    1.0, 10.0, 100.0, 1_000.0, 10_000.0, 100_000.0, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                    1e12,
+                ] {
+                    for m in [1.0, 2.0, 5.0] {
+                        step = m * power;
+                        if (largest / step).ceil() <= 5.0 {
+                            break 'find;
+                        }
+                    }
+                }
+                let end = (largest / step).ceil() * step;
+                let n = (end / step).round() as usize;
+                (end, (0..=n).map(|k| k as f64 * step).collect())
+            }
+        }
+    }
+
+    fn label(self, v: f64) -> String {
+        match self {
+            Axis::Share => format!("{}%", v.round() as i64),
+            Axis::Count => crate::report::aggregate::group_digits(v.round() as u64),
+        }
+    }
+}
 
 /// A chart that could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +112,8 @@ pub struct Bar {
     pub label: String,
     pub value: f64,
     pub text: String,
-    /// Drawn grey: "no answer", which is not an option.
+    /// No bar, only its figure: "no answer", which is outside the base
+    /// of the shares the bars show.
     pub muted: bool,
 }
 
@@ -72,13 +123,17 @@ pub struct Pair {
     pub label: String,
     /// (length, figure) of the previous edition, then of this one.
     pub values: [(Option<f64>, String); 2],
+    /// The change, written at the row's end ("+4 pp").
+    pub change: String,
 }
 
-/// One stacked bar: a label and a count per column.
+/// One stacked bar: a label and a count per column, drawn as shares of
+/// its base (the counts add up to the base: "no answer" is a column).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stack {
     pub label: String,
     pub counts: Vec<usize>,
+    pub base: usize,
 }
 
 /// How a stacked chart colours its columns.
@@ -93,12 +148,6 @@ pub enum Palette {
 fn font(px: f64) -> TextStyle<'static> {
     // The SVG backend writes size / 1.24 as the font size.
     TextStyle::from(("sans-serif", px * 1.24).into_font()).color(&INK)
-}
-
-/// Dark text on a light fill, white text on a dark one.
-fn ink_on(c: RGBColor) -> RGBColor {
-    let luminance = 0.299 * c.0 as f64 + 0.587 * c.1 as f64 + 0.114 * c.2 as f64;
-    if luminance > 150.0 { INK } else { WHITE }
 }
 
 fn text_width(s: &str) -> f64 {
@@ -243,35 +292,85 @@ fn scale(value: f64, max: f64, room: i32) -> i32 {
     if max <= 0.0 || value <= 0.0 {
         0
     } else {
-        ((value / max) * room as f64).round().max(1.0) as i32
+        ((value.min(max) / max) * room as f64).round().max(1.0) as i32
     }
 }
 
-/// Horizontal bars, one per label, each with its figure written after it.
-pub fn bars(bars: &[Bar], alt: &str) -> Result<String, ChartError> {
+/// The value axis under the bars: a line from 0 to `end`, a tick and its
+/// figure at each of `ticks`.
+fn value_axis(
+    area: &Area,
+    axis: Axis,
+    ticks: &[f64],
+    end: f64,
+    room: i32,
+    y: i32,
+) -> Result<(), ChartError> {
+    area.draw(&PathElement::new(
+        vec![(LABEL_RIGHT, y), (LABEL_RIGHT + room, y)],
+        AXIS.stroke_width(1),
+    ))
+    .map_err(fail)?;
+    for &t in ticks {
+        let x = LABEL_RIGHT + scale(t, end, room);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x, y + 4)],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(fail)?;
+        area.draw(&Text::new(
+            axis.label(t),
+            (x, y + 14),
+            font(11.0).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Horizontal bars, one per label, each with its figure written after it,
+/// over a value axis (0–100 % for shares).
+pub fn bars(bars: &[Bar], axis_of: Axis, alt: &str) -> Result<String, ChartError> {
     let label_room = (LABEL_RIGHT - 12) as f64;
     let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, label_room)).collect();
     let rows: Vec<i32> = wrapped
         .iter()
-        .map(|l| (l.len() as i32 * LINE_PX).max(18) + 8)
+        .map(|l| (l.len() as i32 * LINE_PX).max(18) + 6)
         .collect();
-    let height = 12 + rows.iter().sum::<i32>();
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let plot = 6 + rows.iter().sum::<i32>();
+    let height = plot + AXIS_PX;
+    let largest = bars
+        .iter()
+        .filter(|b| !b.muted)
+        .map(|b| b.value)
+        .fold(0.0, f64::max);
+    let (end, ticks) = axis_of.ticks(largest);
     let room = WIDTH as i32 - LABEL_RIGHT - VALUE_ROOM;
     draw(height as u32, alt, |area| {
-        let mut y = 6;
+        let mut y = 4;
         for ((bar, lines), h) in bars.iter().zip(&wrapped).zip(&rows) {
             let mid = y + h / 2;
             label_lines(area, lines, LABEL_RIGHT - 8, mid)?;
-            let w = scale(bar.value, max, room);
-            let colour = if bar.muted { MUTED } else { PRIMARY };
+            let w = if bar.muted {
+                0
+            } else {
+                scale(bar.value, end, room)
+            };
             if w > 0 {
-                rect(area, LABEL_RIGHT, mid - 8, LABEL_RIGHT + w, mid + 8, colour)?;
+                rect(
+                    area,
+                    LABEL_RIGHT,
+                    mid - 8,
+                    LABEL_RIGHT + w,
+                    mid + 8,
+                    PRIMARY,
+                )?;
             }
             value_text(area, &bar.text, LABEL_RIGHT + w + 6, mid)?;
             y += h;
         }
-        axis(area, LABEL_RIGHT, 4, height - 4)
+        axis(area, LABEL_RIGHT, 2, plot)?;
+        value_axis(area, axis_of, &ticks, end, room, plot)
     })
 }
 
@@ -315,9 +414,18 @@ fn legend_height(at: &[(i32, i32)]) -> i32 {
         .map_or(0, |l| (l + 1) * 18 + 10)
 }
 
+/// The room a comparison keeps at the right for the change.
+const CHANGE_ROOM: i32 = 64;
+
 /// Two bars per label, the previous edition's (light) above this one's
-/// (dark), with a legend naming the editions.
-pub fn pairs(pairs: &[Pair], series: [&str; 2], alt: &str) -> Result<String, ChartError> {
+/// (dark), the change at the row's end, over a value axis, with a legend
+/// naming the editions.
+pub fn pairs(
+    pairs: &[Pair],
+    series: [&str; 2],
+    axis_of: Axis,
+    alt: &str,
+) -> Result<String, ChartError> {
     let names: Vec<String> = series.iter().map(|s| s.to_string()).collect();
     let at = legend_layout(&names);
     let top = legend_height(&at);
@@ -325,16 +433,24 @@ pub fn pairs(pairs: &[Pair], series: [&str; 2], alt: &str) -> Result<String, Cha
     let wrapped: Vec<Vec<String>> = pairs.iter().map(|p| wrap(&p.label, label_room)).collect();
     let rows: Vec<i32> = wrapped
         .iter()
-        .map(|l| (l.len() as i32 * LINE_PX).max(28) + 12)
+        .map(|l| (l.len() as i32 * LINE_PX).max(28) + 8)
         .collect();
-    let height = top + 8 + rows.iter().sum::<i32>();
-    let max = pairs
+    let plot = top + 6 + rows.iter().sum::<i32>();
+    let height = plot + AXIS_PX;
+    let largest = pairs
         .iter()
         .flat_map(|p| p.values.iter().filter_map(|v| v.0))
         .fold(0.0, f64::max);
-    let room = WIDTH as i32 - LABEL_RIGHT - VALUE_ROOM;
+    let (end, ticks) = axis_of.ticks(largest);
+    let room = WIDTH as i32 - LABEL_RIGHT - VALUE_ROOM - CHANGE_ROOM;
     draw(height as u32, alt, |area| {
         legend(area, &names, &[SECONDARY, PRIMARY], &at)?;
+        area.draw(&Text::new(
+            "Change",
+            (WIDTH as i32 - 8, 12),
+            font(FONT_PX).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(fail)?;
         let mut y = top + 4;
         for ((pair, lines), h) in pairs.iter().zip(&wrapped).zip(&rows) {
             let mid = y + h / 2;
@@ -343,7 +459,7 @@ pub fn pairs(pairs: &[Pair], series: [&str; 2], alt: &str) -> Result<String, Cha
                 pair.values.iter().zip([SECONDARY, PRIMARY]).enumerate()
             {
                 let bar_mid = if k == 0 { mid - 7 } else { mid + 7 };
-                let w = value.map_or(0, |v| scale(v, max, room));
+                let w = value.map_or(0, |v| scale(v, end, room));
                 if w > 0 {
                     rect(
                         area,
@@ -356,14 +472,78 @@ pub fn pairs(pairs: &[Pair], series: [&str; 2], alt: &str) -> Result<String, Cha
                 }
                 value_text(area, text, LABEL_RIGHT + w + 6, bar_mid)?;
             }
+            area.draw(&Text::new(
+                printable(&pair.change).into_owned(),
+                (WIDTH as i32 - 8, mid),
+                font(FONT_PX).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(fail)?;
             y += h;
         }
-        axis(area, LABEL_RIGHT, top + 2, height - 4)
+        axis(area, LABEL_RIGHT, top + 2, plot)?;
+        value_axis(area, axis_of, &ticks, end, room, plot)
     })
 }
 
-/// One bar per row, stacked from its columns' counts, with the row's total
-/// after it and a legend of the columns.
+/// The colour of each column of a stacked chart.
+fn stack_colours(columns: usize, palette: Palette, muted: &[bool]) -> Vec<RGBColor> {
+    let plain = (0..columns)
+        .filter(|i| !muted.get(*i).copied().unwrap_or(false))
+        .count();
+    let mut k = 0;
+    (0..columns)
+        .map(|i| {
+            if muted.get(i).copied().unwrap_or(false) {
+                return MUTED;
+            }
+            let c = match palette {
+                Palette::Sequential => {
+                    let n = plain.max(2);
+                    let step = (SEQUENTIAL.len() - 1) as f64 / (n - 1) as f64;
+                    SEQUENTIAL[((k as f64 * step).round() as usize).min(SEQUENTIAL.len() - 1)]
+                }
+                Palette::Categorical => CATEGORICAL[k % CATEGORICAL.len()],
+            };
+            k += 1;
+            c
+        })
+        .collect()
+}
+
+/// The lightness WCAG gives a colour.
+fn luminance(c: RGBColor) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+}
+
+/// The contrast ratio of two colours (1 to 21).
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (
+        luminance(RGBColor(a.0, a.1, a.2)),
+        luminance(RGBColor(b.0, b.1, b.2)),
+    );
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Dark or white text, whichever reads better on the fill.
+fn ink_on(c: RGBColor) -> RGBColor {
+    let rgb = |c: RGBColor| (c.0, c.1, c.2);
+    if contrast(rgb(c), rgb(INK)) > contrast(rgb(c), rgb(WHITE)) {
+        INK
+    } else {
+        WHITE
+    }
+}
+
+/// One bar per row at 100 % of the row's base, stacked from its columns'
+/// shares, with the base after it, a legend of the columns and a value axis.
 pub fn stacked(
     stacks: &[Stack],
     columns: &[String],
@@ -371,37 +551,18 @@ pub fn stacked(
     muted: &[bool],
     alt: &str,
 ) -> Result<String, ChartError> {
-    let colours: Vec<RGBColor> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            if muted.get(i).copied().unwrap_or(false) {
-                return MUTED;
-            }
-            match palette {
-                Palette::Sequential => {
-                    let n = columns.len().max(2);
-                    let step = (SEQUENTIAL.len() - 1) as f64 / (n - 1) as f64;
-                    SEQUENTIAL[((i as f64 * step).round() as usize).min(SEQUENTIAL.len() - 1)]
-                }
-                Palette::Categorical => CATEGORICAL[i % CATEGORICAL.len()],
-            }
-        })
-        .collect();
+    let colours = stack_colours(columns.len(), palette, muted);
     let at = legend_layout(columns);
     let top = legend_height(&at);
     let label_room = (LABEL_RIGHT - 12) as f64;
     let wrapped: Vec<Vec<String>> = stacks.iter().map(|s| wrap(&s.label, label_room)).collect();
     let rows: Vec<i32> = wrapped
         .iter()
-        .map(|l| (l.len() as i32 * LINE_PX).max(18) + 10)
+        .map(|l| (l.len() as i32 * LINE_PX).max(18) + 8)
         .collect();
-    let height = top + 8 + rows.iter().sum::<i32>();
-    let max = stacks
-        .iter()
-        .map(|s| s.counts.iter().sum::<usize>())
-        .max()
-        .unwrap_or(0) as f64;
+    let plot = top + 6 + rows.iter().sum::<i32>();
+    let height = plot + AXIS_PX;
+    let (end, ticks) = Axis::Share.ticks(100.0);
     let room = WIDTH as i32 - LABEL_RIGHT - VALUE_ROOM;
     draw(height as u32, alt, |area| {
         legend(area, columns, &colours, &at)?;
@@ -411,14 +572,22 @@ pub fn stacked(
             label_lines(area, lines, LABEL_RIGHT - 8, mid)?;
             let mut x = LABEL_RIGHT;
             let mut sum = 0usize;
+            let share = |n: usize| {
+                if stack.base == 0 {
+                    0.0
+                } else {
+                    100.0 * n as f64 / stack.base as f64
+                }
+            };
             for (count, colour) in stack.counts.iter().zip(&colours) {
-                let x1 = LABEL_RIGHT + scale((sum + count) as f64, max, room);
+                let x1 = LABEL_RIGHT + scale(share(sum + count), end, room);
                 sum += count;
                 if *count == 0 || x1 <= x {
                     continue;
                 }
-                rect(area, x, mid - 9, x1, mid + 9, *colour)?;
-                let label = count.to_string();
+                // A white gap of one unit parts the segment from the next.
+                rect(area, x, mid - 9, (x1 - 1).max(x + 1), mid + 9, *colour)?;
+                let label = format!("{}%", share(*count).round() as i64);
                 if (x1 - x) as f64 >= text_width(&label) + 6.0 {
                     let ink = ink_on(*colour);
                     area.draw(&Text::new(
@@ -432,10 +601,16 @@ pub fn stacked(
                 }
                 x = x1;
             }
-            value_text(area, &format!("n = {sum}"), x + 6, mid)?;
+            value_text(
+                area,
+                &format!("n = {}", stack.base),
+                LABEL_RIGHT + room + 6,
+                mid,
+            )?;
             y += h;
         }
-        axis(area, LABEL_RIGHT, top + 2, height - 4)
+        axis(area, LABEL_RIGHT, top + 2, plot)?;
+        value_axis(area, Axis::Share, &ticks, end, room, plot)
     })
 }
 
@@ -461,6 +636,7 @@ mod tests {
                 text: "1".into(),
                 muted: false,
             }],
+            Axis::Count,
             "alt <b>\"",
         )
         .unwrap();
@@ -489,6 +665,7 @@ mod tests {
                 text: "0".into(),
                 muted: false,
             }],
+            Axis::Share,
             "empty",
         )
         .unwrap();

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod charts;
+pub mod commentary;
 mod render;
 
 use crate::definition::Survey;
@@ -140,7 +141,11 @@ pub fn build(
     let figured = started.elapsed();
     let bar = progress_bar(options.progress, current_survey.questions().count());
     let synthetic = crate::demo::is_demo(&store.dir);
-    let html = render::render(&report, options.generated, synthetic, || bar.inc(1));
+    let notes = commentary::load(&current_survey).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        ReportError::Data(lines.join("\n"))
+    })?;
+    let html = render::render(&report, &notes, options.generated, synthetic, || bar.inc(1));
     bar.finish_and_clear();
     tracing::debug!(
         survey = %current_survey.id,

@@ -5,17 +5,20 @@
 
 use super::ReportError;
 use super::aggregate::{
-    AnnexSection, Base, Body, Compare, CompareRow, NumberStats, NumberValue, QuestionResult,
-    Report, SectionResult, Share, Summary, group_digits, rank_points, rounded,
+    AnnexSection, Apart, Base, Body, Compare, CompareRow, MatrixRow, NumberStats, NumberValue,
+    Population, QuestionResult, Report, SMALL_BASE, SectionResult, Share, Summary, group_digits,
+    rank_points, rounded,
 };
-use super::charts::{self, Bar, Pair, Palette, Stack, printable};
+use super::charts::{self, Axis, Bar, Pair, Palette, Stack, printable};
+use super::commentary::Commentary;
 use askama::Template;
 use chrono::{DateTime, Utc};
 
 mod blocks;
 mod compare;
+mod regions;
 
-use blocks::{body_blocks, sample_note};
+use blocks::{body_blocks, capital, sample_note};
 use compare::compare_blocks;
 
 /// The style sheet, inlined into the page's `<style>` element.
@@ -31,16 +34,24 @@ struct Page<'a> {
     synthetic: bool,
     /// The report summarises (a big round): what is left out, and where it is.
     summary: Option<String>,
+    organisation: Option<String>,
     heading: String,
-    questionnaire: String,
+    /// The questionnaire's title, when the heading is another.
+    questionnaire: Option<String>,
     edition: String,
     reference_period: String,
+    fieldwork: String,
+    contact: Option<String>,
+    population: String,
+    population_short: &'static str,
     compared: Option<String>,
     generated: Option<String>,
     contents: Vec<(String, String)>,
     response: ResponseView,
     findings: Vec<FindingView>,
     findings_no: usize,
+    /// The analysts' text placed after the key findings.
+    summary_commentary: Option<String>,
     sections: Vec<SectionView>,
     profiles_no: usize,
     profiles: TableView,
@@ -53,8 +64,14 @@ struct Page<'a> {
 struct ResponseView {
     summary: String,
     figure: FigureView,
+    /// Per sub-region: its heading ("East Asia: 3 members, 2 associate
+    /// members") and the respondents' names.
     groups: Vec<(String, Vec<String>)>,
     associates: Option<String>,
+    /// Who did not respond, by sub-region.
+    non_response: String,
+    /// How many respondents the two editions share.
+    shared: Option<String>,
 }
 
 struct FindingView {
@@ -67,6 +84,8 @@ struct SectionView {
     id: String,
     title: String,
     intro: Option<String>,
+    /// The analysts' text at the head of the section.
+    commentary: Option<String>,
     questions: Vec<QuestionView>,
 }
 
@@ -77,6 +96,8 @@ struct QuestionView {
     base: String,
     badge: Option<String>,
     blocks: Vec<Block>,
+    /// The analysts' text after the question's block.
+    commentary: Option<String>,
 }
 
 enum Block {
@@ -161,12 +182,36 @@ fn members(n: usize) -> String {
     }
 }
 
-fn base_text(b: &Base) -> String {
-    format!(
+/// "3 members", or "3 respondents (members and associates)".
+fn counted(n: usize, who: Population) -> String {
+    if !who.associates_in {
+        return members(n);
+    }
+    if n == 1 {
+        "1 respondent (member or associate)".into()
+    } else {
+        format!("{n} {}", who.plural())
+    }
+}
+
+fn base_text(b: &Base, who: Population) -> String {
+    let mut s = format!(
         "Base: {} shown the question; {} answered.",
-        members(b.shown),
+        counted(b.shown, who),
         b.answered
-    )
+    );
+    if b.answered > 0 && b.answered < SMALL_BASE {
+        s.push_str(&format!(
+            " \u{2020} Base under {SMALL_BASE}: a percentage moves by {} points or more with one answer; read it with care.",
+            100 / b.answered.max(1)
+        ));
+    }
+    s
+}
+
+/// "1 March 2022", for the fieldwork period.
+fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 /// Numbers figures and tables in the order they appear.
@@ -219,6 +264,7 @@ fn share_text(count: usize, pct: Option<f64>) -> String {
 /// Renders the report as one HTML document; `tick` is called once per question.
 pub fn render(
     report: &Report,
+    commentary: &Commentary,
     generated: Option<DateTime<Utc>>,
     synthetic: bool,
     mut tick: impl FnMut(),
@@ -230,7 +276,14 @@ pub fn render(
     let first = 3;
     let mut sections = Vec::new();
     for (i, s) in report.sections.iter().enumerate() {
-        sections.push(section_view(report, s, first + i, &mut counter, &mut tick)?);
+        sections.push(section_view(
+            report,
+            commentary,
+            s,
+            first + i,
+            &mut counter,
+            &mut tick,
+        )?);
     }
     let profiles_no = first + sections.len();
     let mut contents = vec![
@@ -256,10 +309,20 @@ pub fn render(
         css: CSS,
         synthetic,
         summary: report.summary.as_ref().map(|s| summary_note(report, s)),
-        heading: format!("Annual report on spam {year}"),
-        questionnaire: report.edition.title.clone(),
+        organisation: report.edition.organisation.clone(),
+        heading: report.edition.report_title.clone(),
+        questionnaire: (report.edition.title != report.edition.report_title)
+            .then(|| report.edition.title.clone()),
         edition: format!("{year} ({})", report.edition.id),
         reference_period: report.edition.reference_period.clone(),
+        fieldwork: format!(
+            "{} – {}",
+            long_date(report.edition.opens),
+            long_date(report.edition.closes)
+        ),
+        contact: report.edition.contact.clone(),
+        population: population_note(report),
+        population_short: report.population.short(),
         compared: report
             .previous
             .as_ref()
@@ -276,6 +339,7 @@ pub fn render(
             })
             .collect(),
         findings_no: 2,
+        summary_commentary: commentary.summary().map(str::to_string),
         sections,
         profiles_no,
         profiles: profiles_table(report),
@@ -286,6 +350,28 @@ pub fn render(
     };
     page.render()
         .map_err(|e| ReportError::Render(e.to_string()))
+}
+
+/// Who the figures count, said once at the front.
+fn population_note(report: &Report) -> String {
+    let p = report.population;
+    let r = &report.response;
+    if p.associates_in {
+        format!(
+            "Every figure counts the respondents (members and associates) together: {} members and {} associate members.",
+            r.responded, r.associates_responded
+        )
+    } else if p.associates_apart {
+        format!(
+            "Every base, percentage and key finding counts the {} responding members. The answers of the {} responding associate members are shown apart, in a column or rows of their own, and are not in any figure.",
+            r.responded, r.associates_responded
+        )
+    } else {
+        format!(
+            "Every base, percentage and key finding counts the {} responding members.",
+            r.responded
+        )
+    }
 }
 
 fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView, ReportError> {
@@ -336,7 +422,7 @@ fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView,
     if let Some((_, info)) = prev {
         head.push(format!("Responded in {}", info.year));
     }
-    head.push("Associate members responded".into());
+    head.push("Associate members responded (counted apart)".into());
     let prev_of = |name: &str| {
         prev.and_then(|(p, _)| p.regions.iter().find(|g| g.name == name))
             .map_or("–".to_string(), |g| g.responded.to_string())
@@ -372,6 +458,7 @@ fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView,
     total.push(format!("{} of {}", r.associates_responded, r.associates));
     let svg = charts::bars(
         &bars,
+        Axis::Share,
         &alt_of("the response rate of members by sub-region", &bars),
     )?;
     let figure = counter.figure(
@@ -387,28 +474,73 @@ fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView,
     let groups = r
         .regions
         .iter()
-        .map(|g| {
-            (
-                g.name.clone(),
+        .filter_map(|g| {
+            let of = |associate: bool| -> Vec<String> {
                 r.respondents
                     .iter()
-                    .filter(|m| m.subregion == g.name)
+                    .filter(|m| m.subregion == g.name && m.associate == associate)
                     .map(|m| {
-                        if m.associate {
+                        if associate {
                             format!("{} (associate member)", m.name)
                         } else {
                             m.name.clone()
                         }
                     })
-                    .collect::<Vec<_>>(),
-            )
+                    .collect()
+            };
+            let (members_of, associates_of) = (of(false), of(true));
+            if members_of.is_empty() && associates_of.is_empty() {
+                return None;
+            }
+            let mut head = format!("{}: {}", g.name, members(members_of.len()));
+            if !associates_of.is_empty() {
+                head.push_str(&format!(
+                    " and {} associate member{}",
+                    associates_of.len(),
+                    if associates_of.len() == 1 { "" } else { "s" }
+                ));
+            }
+            Some((head, members_of.into_iter().chain(associates_of).collect()))
         })
-        .filter(|(_, names)| !names.is_empty())
         .collect();
     let associates = (r.associates > 0).then(|| {
+        if report.population.associates_in {
+            format!(
+                "Associate members: {} of {} responded. This edition counts them in: every figure of the questions counts the respondents (members and associates).",
+                r.associates_responded, r.associates
+            )
+        } else {
+            format!(
+                "Associate members are counted apart: {} of {} responded. Their answers are not in the figures of the questions; each table shows them apart, in a column or rows of their own.",
+                r.associates_responded, r.associates
+            )
+        }
+    });
+    let missing: Vec<String> = r
+        .regions
+        .iter()
+        .filter(|g| g.members > g.responded)
+        .map(|g| format!("{} in {}", g.members - g.responded, g.name))
+        .collect();
+    let non_response = if missing.is_empty() {
+        "Every member responded.".to_string()
+    } else {
         format!(
-            "Associate members are counted apart: {} of {} responded. Their answers are included in the figures of each question.",
-            r.associates_responded, r.associates
+            "Non-response: {} of the {} members did not respond ({}). The figures describe the members that responded, not the whole region.",
+            r.members - r.responded,
+            r.members,
+            missing.join(", ")
+        )
+    };
+    let shared = report.shared.zip(report.previous.as_ref()).map(|(n, p)| {
+        format!(
+            "Comparisons with {} count the same population in both years ({}). Of the {} {} that responded in {}, {n} also responded in {}: a change may reflect who responded as much as a change in the region.",
+            p.year,
+            report.population.plural(),
+            r.responded + if report.population.associates_in { r.associates_responded } else { 0 },
+            report.population.short(),
+            report.edition.year,
+            p.year
         )
     });
     Ok(ResponseView {
@@ -416,11 +548,14 @@ fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView,
         figure,
         groups,
         associates,
+        non_response,
+        shared,
     })
 }
 
 fn section_view(
     report: &Report,
+    commentary: &Commentary,
     s: &SectionResult,
     number: usize,
     counter: &mut Counter,
@@ -433,7 +568,8 @@ fn section_view(
             .iter()
             .flat_map(|a| a.questions.iter())
             .find(|a| a.id == q.id);
-        let mut blocks = body_blocks(q, report.summary.as_ref(), counter)?;
+        let mut blocks = body_blocks(q, report.summary.as_ref(), report.population, counter)?;
+        regions::region_blocks(q, report.population, counter, &mut blocks);
         let mut labels: Vec<&str> = Vec::new();
         for quote in &q.specified {
             let l = quote.label.as_deref().unwrap_or("Other");
@@ -442,9 +578,14 @@ fn section_view(
             }
         }
         for l in labels {
+            let apart: &[crate::report::aggregate::Quote] = q
+                .apart
+                .as_ref()
+                .map_or(&[], |a: &Apart| a.specified.as_slice());
             let rows: Vec<(String, Vec<String>)> = q
                 .specified
                 .iter()
+                .chain(apart)
                 .filter(|x| x.label.as_deref().unwrap_or("Other") == l)
                 .map(|x| (x.country.clone(), vec![printable(&x.text).into_owned()]))
                 .collect();
@@ -476,9 +617,10 @@ fn section_view(
             id: q.id.clone(),
             text: q.text.clone(),
             kind,
-            base: base_text(&q.base),
+            base: base_text(&q.base, report.population),
             badge,
             blocks,
+            commentary: commentary.after(&q.id).map(str::to_string),
         });
         tick();
     }
@@ -487,6 +629,7 @@ fn section_view(
         id: s.id.clone(),
         title: s.title.clone(),
         intro: s.intro.clone(),
+        commentary: commentary.after(&s.id).map(str::to_string),
         questions,
     })
 }

@@ -68,8 +68,8 @@ pub(super) fn compare(
                         count,
                         pct: pct(count, of),
                     };
-                    let a = share(r.counts[ci], r.answered);
-                    let b = share(pr.counts[pci], pr.answered);
+                    let a = share(r.counts[ci], r.shown);
+                    let b = share(pr.counts[pci], pr.shown);
                     rows.push(share_row(
                         &format!("{}: {}", r.label, c.label),
                         Some(&a),

@@ -1,34 +1,54 @@
-//! The key findings: headline figures computed from the results.
+//! The key findings: headline figures computed from the results, each
+//! worded from the questionnaire's own text (a question's id and words, an
+//! option's label), so that the report of another questionnaire says
+//! nothing that it did not ask.
 
 use super::*;
 
-fn have(n: usize) -> &'static str {
-    if n == 1 { "has" } else { "have" }
-}
+/// The questions that give a headline when the edition asks them, in the
+/// order of the findings: with an option, the share that picked it; a
+/// scale, its mean; a choice, the answer chosen most.
+const HEADLINES: [(&str, Option<&str>); 6] = [
+    ("B1", Some("dedicated_law")),
+    ("A1", None),
+    ("A2", None),
+    ("D1", Some("yes")),
+    ("G1", None),
+    ("F5", Some("yes")),
+];
 
 /// "12 of the 30 members that answered (40%)".
-fn of(count: usize, base: usize) -> String {
+fn of(count: usize, base: usize, who: &str) -> String {
+    let small = if base < SMALL_BASE {
+        format!("; base under {SMALL_BASE}")
+    } else {
+        String::new()
+    };
     match pct(count, base) {
         Some(p) => format!(
-            "{count} of the {base} members that answered ({}%)",
+            "{count} of the {base} {who} that answered ({}%{small})",
             rounded(p)
         ),
-        None => format!("{count} of the {base} members that answered"),
+        None => format!("{count} of the {base} {who} that answered"),
     }
 }
 
-/// The options with the highest count, and that count.
+/// The options with the highest count (never "None"), and that count.
 fn leaders(q: &QuestionResult) -> Option<(Vec<&str>, usize)> {
     let Body::Choice { options, .. } = &q.body else {
         return None;
     };
-    let top = options.iter().map(|s| s.count).max().filter(|n| *n > 0)?;
-    let labels = options
-        .iter()
-        .filter(|s| s.count == top && !s.code.eq_ignore_ascii_case("none"))
+    let real = || {
+        options
+            .iter()
+            .filter(|s| !s.code.eq_ignore_ascii_case("none"))
+    };
+    let top = real().map(|s| s.count).max().filter(|n| *n > 0)?;
+    let labels = real()
+        .filter(|s| s.count == top)
         .map(|s| s.label.as_str())
         .collect::<Vec<_>>();
-    (!labels.is_empty()).then_some((labels, top))
+    Some((labels, top))
 }
 
 fn quoted_list(labels: &[&str]) -> String {
@@ -39,7 +59,7 @@ fn quoted_list(labels: &[&str]) -> String {
     }
 }
 
-/// The earlier edition's share of an option, as "(40% in 2021)".
+/// The earlier edition's share of an option, as " (40% in 2021)".
 fn before(report: &Report, q: &QuestionResult, code: &str) -> String {
     let Compare::Shares { rows, .. } = &q.compare else {
         return String::new();
@@ -52,6 +72,67 @@ fn before(report: &Report, q: &QuestionResult, code: &str) -> String {
         .and_then(|r| r.prev.as_ref()?.pct)
         .map(|p| format!(" ({}% in {year})", rounded(p)))
         .unwrap_or_default()
+}
+
+/// The finding of one question, if its figures give one.
+fn headline(report: &Report, q: &QuestionResult, option: Option<&str>) -> Option<String> {
+    let who = report.population.plural();
+    let n = q.base.answered;
+    let head = format!("{} ({})", q.id, q.text.trim_end_matches(['?', '.', ':']));
+    match (&q.body, option) {
+        (Body::Choice { .. }, Some(code)) => {
+            let s = q.share(code)?;
+            Some(format!(
+                "{head}: {} chose “{}”{}.",
+                of(s.count, n, who),
+                s.label,
+                before(report, q, code)
+            ))
+        }
+        (
+            Body::Scale {
+                mean: Some(mean),
+                values,
+                min_label,
+                max_label,
+                ..
+            },
+            None,
+        ) => {
+            let end = |s: Option<&Share>, l: &Option<String>| match (s, l) {
+                (Some(s), Some(l)) => format!("{} ({})", s.code, l.to_lowercase()),
+                (Some(s), None) => s.code.clone(),
+                _ => String::new(),
+            };
+            let small = if n < SMALL_BASE {
+                format!(" (base under {SMALL_BASE})")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "{head}: the mean answer of the {n} {who} that answered{small} is {mean:.1}, on a scale from {} to {}.",
+                end(values.first(), min_label),
+                end(values.last(), max_label)
+            ))
+        }
+        (Body::Choice { .. }, None) => {
+            let (labels, top) = leaders(q)?;
+            Some(if labels.len() == 1 {
+                format!(
+                    "{head}: the answer chosen most is {}, by {}.",
+                    quoted_list(&labels),
+                    of(top, n, who)
+                )
+            } else {
+                format!(
+                    "{head}: {} are tied as the answer chosen most, each by {}.",
+                    quoted_list(&labels),
+                    of(top, n, who)
+                )
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The key findings: headline figures computed from the results. A question
@@ -74,115 +155,26 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             ", as did {} of {} associate members",
             r.associates_responded, r.associates
         ));
+        text.push_str(if report.population.associates_in {
+            "; the figures count members and associates together"
+        } else {
+            "; the figures count the members, and show the associate members' answers apart"
+        });
     }
     text.push('.');
     out.push(Finding {
         question: String::new(),
         text,
     });
-    let answered = |id: &str| report.question(id).filter(|q| q.base.answered > 0);
-
-    if let Some(q) = answered("B1")
-        && let Some(law) = q.share("dedicated_law")
-    {
-        let mut text = format!(
-            "{} {} a dedicated anti-spam law{}",
-            of(law.count, q.base.answered),
-            have(law.count),
-            before(report, q, "dedicated_law")
-        );
-        if let Some(other) = q.share("other_laws").filter(|s| s.count > 0) {
-            text.push_str(&format!(
-                "; {} more {} on provisions within other laws",
-                other.count,
-                if other.count == 1 { "relies" } else { "rely" }
-            ));
+    for (id, option) in HEADLINES {
+        if let Some(q) = report.question(id).filter(|q| q.base.answered > 0)
+            && let Some(text) = headline(report, q, option)
+        {
+            out.push(Finding {
+                question: q.id.clone(),
+                text,
+            });
         }
-        text.push('.');
-        out.push(Finding {
-            question: q.id.clone(),
-            text,
-        });
-    }
-    if let Some(q) = answered("A1")
-        && let Body::Scale {
-            mean: Some(mean),
-            values,
-            min_label,
-            max_label,
-            ..
-        } = &q.body
-    {
-        let end = |s: Option<&Share>, l: &Option<String>| match (s, l) {
-            (Some(s), Some(l)) => format!("{} ({})", s.code, l.to_lowercase()),
-            (Some(s), None) => s.code.clone(),
-            _ => String::new(),
-        };
-        let ends = format!(
-            " on a scale from {} to {}",
-            end(values.first(), min_label),
-            end(values.last(), max_label)
-        );
-        out.push(Finding {
-            question: q.id.clone(),
-            text: format!(
-                "Members rate the seriousness of the spam problem at {mean:.1} on average{ends} ({} answers).",
-                q.base.answered
-            ),
-        });
-    }
-    if let Some(q) = answered("A2")
-        && let Some((labels, n)) = leaders(q)
-    {
-        out.push(Finding {
-            question: q.id.clone(),
-            text: format!(
-                "The most reported spam channel is {}, named by {}.",
-                quoted_list(&labels),
-                of(n, q.base.answered)
-            ),
-        });
-    }
-    if let Some(q) = answered("D1")
-        && let Some(yes) = q.share("yes")
-    {
-        out.push(Finding {
-            question: q.id.clone(),
-            text: format!(
-                "{} {} a national spam reporting centre or hotline{}.",
-                of(yes.count, q.base.answered),
-                have(yes.count),
-                before(report, q, "yes")
-            ),
-        });
-    }
-    if let Some(q) = answered("G1")
-        && let Some((labels, n)) = leaders(q)
-    {
-        out.push(Finding {
-            question: q.id.clone(),
-            text: format!(
-                "The most cited challenge is {}, cited by {}.",
-                quoted_list(&labels),
-                of(n, q.base.answered)
-            ),
-        });
-    }
-    if let Some(q) = answered("F5")
-        && let Some(yes) = q.share("yes")
-    {
-        let mut text = format!(
-            "{} would join an APT collaborative response framework on spam",
-            of(yes.count, q.base.answered)
-        );
-        if let Some(maybe) = q.share("maybe").filter(|s| s.count > 0) {
-            text.push_str(&format!("; {} more answered “Maybe”", maybe.count));
-        }
-        text.push('.');
-        out.push(Finding {
-            question: q.id.clone(),
-            text,
-        });
     }
     out
 }

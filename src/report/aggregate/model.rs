@@ -9,6 +9,11 @@ pub struct Report {
     pub previous: Option<EditionInfo>,
     pub response: ResponseRate,
     pub previous_response: Option<ResponseRate>,
+    /// Who every figure counts.
+    pub population: Population,
+    /// How many of this edition's counted respondents also responded to
+    /// the previous edition.
+    pub shared: Option<usize>,
     /// Some when the report summarises instead of listing members (a big
     /// round): no respondents, profiles or rows of numbers per member, and
     /// a sample of the texts.
@@ -44,6 +49,42 @@ pub struct EditionInfo {
     pub title: String,
     pub year: i32,
     pub reference_period: String,
+    pub organisation: Option<String>,
+    /// The report's title: the definition's `report_title`, else its `title`.
+    pub report_title: String,
+    pub contact: Option<String>,
+    pub opens: chrono::NaiveDate,
+    pub closes: chrono::NaiveDate,
+}
+
+/// Who the figures of a report count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Population {
+    /// The definition counts associate members in with the members.
+    pub associates_in: bool,
+    /// The member list has associate members whose answers are shown apart.
+    pub associates_apart: bool,
+}
+
+impl Population {
+    /// Those counted, in the plural: "members", or "respondents (members
+    /// and associates)" when associates are counted in.
+    pub fn plural(&self) -> &'static str {
+        if self.associates_in {
+            "respondents (members and associates)"
+        } else {
+            "members"
+        }
+    }
+
+    /// A short form, where the longer one has been said: "members" or "respondents".
+    pub fn short(&self) -> &'static str {
+        if self.associates_in {
+            "respondents"
+        } else {
+            "members"
+        }
+    }
 }
 
 /// Who responded: members and associate members counted apart.
@@ -152,6 +193,36 @@ pub struct MatrixRow {
     /// Members per column, in the columns' order.
     pub counts: Vec<usize>,
     pub answered: usize,
+    /// Members shown this row (those who picked it, for rows picked in an
+    /// earlier question): the base of the row's percentages.
+    pub shown: usize,
+    /// The mean of the row, when the columns are a scale of numbers.
+    pub mean: Option<f64>,
+}
+
+impl MatrixRow {
+    /// Shown the row and not answering it.
+    pub fn no_answer(&self) -> usize {
+        self.shown.saturating_sub(self.answered)
+    }
+}
+
+/// A choice question's counts within one sub-region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionShares {
+    pub name: String,
+    /// Respondents of the sub-region who answered: the base of its shares.
+    pub answered: usize,
+    /// Per option (or scale value), in the questionnaire's order.
+    pub shares: Vec<Share>,
+}
+
+/// The associate members' answers to a question, counted apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Apart {
+    pub base: Base,
+    pub body: Body,
+    pub specified: Vec<Quote>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -278,6 +349,10 @@ pub struct QuestionResult {
     /// How many texts specify each option, by its label.
     pub specified_counts: Vec<(String, usize)>,
     pub compare: Compare,
+    /// For a single, multi, yes/no or scale question: the shares by sub-region.
+    pub by_region: Vec<RegionShares>,
+    /// The associate members' answers, when kept apart.
+    pub apart: Option<Apart>,
 }
 
 impl QuestionResult {

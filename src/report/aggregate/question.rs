@@ -72,6 +72,10 @@ enum Counts<'a> {
         columns: &'a [Choice],
         codes: Codes<'a>,
         counts: Vec<usize>,
+        /// The cell of the multi whose picks are the rows asked, if any.
+        picked_in: Option<usize>,
+        /// Members shown each row.
+        shown: Vec<usize>,
     },
     /// Number, number per year, matrix of numbers: the figures of each
     /// column, and each member's row while the report lists members.
@@ -103,6 +107,9 @@ pub(super) struct QuestionTally<'a> {
     shown: usize,
     answered: usize,
     counts: Counts<'a>,
+    /// For a choice or a scale: per sub-region, who answered and the
+    /// count of each option (or value), options in the counts' order.
+    by_region: Vec<(usize, Vec<usize>)>,
     /// Each "please specify" column and its non-empty texts.
     specified: Vec<(usize, Kept<String>)>,
     /// The cells that make an answer: all but the "please specify" texts
@@ -118,6 +125,7 @@ pub(super) struct Figured {
     pub(super) body: Body,
     pub(super) specified: Vec<Quote>,
     pub(super) specified_counts: Vec<(String, usize)>,
+    pub(super) by_region: Vec<RegionShares>,
 }
 
 /// A scale's value as stored ("4"; not "04" or "+4", which the form never stores).
@@ -147,7 +155,7 @@ fn numbers<'a>(columns: Vec<(String, String)>, unit: &'a Option<String>) -> Coun
 }
 
 impl<'a> QuestionTally<'a> {
-    pub(super) fn new(survey: &'a Survey, q: &'a Question) -> Self {
+    pub(super) fn new(survey: &'a Survey, q: &'a Question, regions: usize) -> Self {
         let counts = match &q.kind {
             Kind::Single { options, .. } | Kind::YesNo { options } | Kind::Multi { options } => {
                 Counts::Choice {
@@ -167,11 +175,20 @@ impl<'a> QuestionTally<'a> {
                 codes: (*min..=*max).map(|v| v.to_string()).collect(),
                 counts: vec![0; (*min..=*max).count()],
             },
-            Kind::MatrixChoice { rows, columns, .. } => Counts::Matrix {
+            Kind::MatrixChoice {
+                rows,
+                columns,
+                rows_picked_in,
+            } => Counts::Matrix {
                 rows,
                 columns,
                 codes: Codes::of(columns),
                 counts: vec![0; rows.len() * columns.len()],
+                picked_in: rows_picked_in
+                    .as_ref()
+                    .and_then(|src| survey.question(src))
+                    .map(|src| src.cells.start),
+                shown: vec![0; rows.len()],
             },
             Kind::Number { unit, .. } => numbers(
                 vec![(
@@ -216,10 +233,15 @@ impl<'a> QuestionTally<'a> {
         } else {
             Vec::new()
         };
+        let width = match &counts {
+            Counts::Choice { counts, .. } | Counts::Scale { counts, .. } => Some(counts.len()),
+            _ => None,
+        };
         QuestionTally {
             question: q,
             shown: 0,
             answered: 0,
+            by_region: width.map_or(Vec::new(), |w| vec![(0, vec![0; w]); regions]),
             counts,
             specified,
             answer_cells: q
@@ -232,9 +254,31 @@ impl<'a> QuestionTally<'a> {
 
     /// Counts the response of the member at `position`, who was shown the
     /// question; `all` keeps every text and row, else only a sample.
-    pub(super) fn add(&mut self, position: usize, cells: &Cells, all: bool) {
+    pub(super) fn add(&mut self, position: usize, region: usize, cells: &Cells, all: bool) {
         let q = self.question;
         self.shown += 1;
+        if let Counts::Matrix {
+            rows,
+            picked_in,
+            shown,
+            ..
+        } = &mut self.counts
+        {
+            // A row picked earlier is shown whether or not it is then rated.
+            match picked_in.and_then(|i| cells.get(i)) {
+                Some(picked) => {
+                    for (row, n) in rows.iter().zip(shown.iter_mut()) {
+                        if picked
+                            .split(MULTI_SEPARATOR)
+                            .any(|c| c == row.code.as_str())
+                        {
+                            *n += 1;
+                        }
+                    }
+                }
+                None => shown.iter_mut().for_each(|n| *n += 1),
+            }
+        }
         for (i, kept) in &mut self.specified {
             let text = &cells[*i];
             if !text.trim().is_empty() {
@@ -253,16 +297,32 @@ impl<'a> QuestionTally<'a> {
         match &mut self.counts {
             Counts::Choice { codes, counts, .. } => {
                 let whole = own.first().map_or(&[][..], |c| c.as_bytes());
+                let mut in_region = self.by_region.get_mut(region);
+                if let Some((answered, _)) = in_region.as_mut() {
+                    *answered += 1;
+                }
                 // Bytes, not chars: the separator is ASCII, and a code is short.
                 for code in whole.split(|b| *b == SEPARATOR).filter(|c| !c.is_empty()) {
                     if let Some(i) = codes.find(code) {
                         counts[i] += 1;
+                        if let Some((_, r)) = in_region.as_mut() {
+                            r[i] += 1;
+                        }
                     }
                 }
             }
             Counts::Scale { min, counts, .. } => {
-                let at = own.first().and_then(|v| scale_value(v)?.checked_sub(*min));
-                if let Some(n) = at.and_then(|k| counts.get_mut(k as usize)) {
+                let at = own
+                    .first()
+                    .and_then(|v| scale_value(v)?.checked_sub(*min))
+                    .map(usize::from);
+                if let Some((answered, r)) = self.by_region.get_mut(region) {
+                    *answered += 1;
+                    if let Some(n) = at.and_then(|k| r.get_mut(k)) {
+                        *n += 1;
+                    }
+                }
+                if let Some(n) = at.and_then(|k| counts.get_mut(k)) {
                     *n += 1;
                 }
             }
@@ -324,14 +384,32 @@ impl<'a> QuestionTally<'a> {
         };
         self.shown += other.shown;
         self.answered += other.answered;
+        for ((a, ca), (b, cb)) in self.by_region.iter_mut().zip(other.by_region) {
+            *a += b;
+            add(ca, cb);
+        }
         for ((_, a), (_, b)) in self.specified.iter_mut().zip(other.specified) {
             a.merge(b, all);
         }
         match (&mut self.counts, other.counts) {
             (Counts::Choice { counts: a, .. }, Counts::Choice { counts: b, .. })
             | (Counts::Scale { counts: a, .. }, Counts::Scale { counts: b, .. })
-            | (Counts::Matrix { counts: a, .. }, Counts::Matrix { counts: b, .. })
             | (Counts::Rank { places: a, .. }, Counts::Rank { places: b, .. }) => add(a, b),
+            (
+                Counts::Matrix {
+                    counts: a,
+                    shown: sa,
+                    ..
+                },
+                Counts::Matrix {
+                    counts: b,
+                    shown: sb,
+                    ..
+                },
+            ) => {
+                add(a, b);
+                add(sa, sb);
+            }
             (
                 Counts::Numbers { figures, rows, .. },
                 Counts::Numbers {

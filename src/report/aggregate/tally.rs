@@ -54,9 +54,19 @@ pub struct Tally<'a> {
     shown: Vec<bool>,
     detail: Detail,
     respondents: usize,
+    /// Of those, the respondents in the report's population (the members,
+    /// or everyone when the definition counts associates in).
+    counted: usize,
     /// One bit per position in the member list: whether that member responded.
     responded: Vec<u64>,
+    /// The population's counts, one per question.
     questions: Vec<QuestionTally<'a>>,
+    /// The associate members' counts, kept apart; empty when they are
+    /// counted in, or when the list has none.
+    apart: Vec<QuestionTally<'a>>,
+    /// The sub-regions, in the report's order, and each listed member's.
+    regions: Vec<String>,
+    region_of: Vec<u16>,
     profile_columns: Vec<ProfileColumn<'a>>,
     /// Each respondent's profile, in words; only while members are listed.
     profiles: Kept<Vec<String>>,
@@ -67,25 +77,74 @@ pub(super) struct Counted<'a> {
     pub(super) survey: &'a Survey,
     pub(super) summary: Option<Summary>,
     pub(super) response: ResponseRate,
+    pub(super) population: Population,
     /// One per question, in questionnaire order.
     pub(super) questions: Vec<Figured>,
+    /// The associate members' figures, one per question, when kept apart.
+    pub(super) apart: Option<Vec<Figured>>,
+    /// The codes of the respondents in the population, to tell how many
+    /// two editions share.
+    pub(super) codes: Vec<String>,
     pub(super) profiles: Profiles,
+}
+
+/// Whether the member at `i` is an associate whose answers are kept apart.
+fn kept_apart(survey: &Survey, apart: bool, i: usize) -> bool {
+    apart
+        && survey
+            .members
+            .get(i)
+            .is_some_and(|m| m.status == MemberStatus::Associate)
+}
+
+/// The sub-regions in the order the report lists them: the four of the
+/// APT first, any other found in the member list after them, alphabetically.
+pub(super) fn region_names(survey: &Survey) -> Vec<String> {
+    let mut names: Vec<String> = SUBREGIONS.iter().map(|s| s.to_string()).collect();
+    let mut others: Vec<String> = survey
+        .members
+        .iter()
+        .map(|m| m.subregion.clone())
+        .filter(|s| !SUBREGIONS.contains(&s.as_str()))
+        .collect();
+    others.sort();
+    others.dedup();
+    names.extend(others);
+    names
 }
 
 impl<'a> Tally<'a> {
     /// An empty tally of `survey`'s responses.
     pub fn new(survey: &'a Survey, detail: Detail) -> Self {
+        let regions = region_names(survey);
+        let region_of = survey
+            .members
+            .iter()
+            .map(|m| regions.iter().position(|r| *r == m.subregion).unwrap_or(0) as u16)
+            .collect();
+        let apart = !survey.count_associates
+            && survey
+                .members
+                .iter()
+                .any(|m| m.status == MemberStatus::Associate);
+        let tallies = || -> Vec<QuestionTally<'a>> {
+            survey
+                .questions()
+                .map(|q| QuestionTally::new(survey, q, regions.len()))
+                .collect()
+        };
         Tally {
             survey,
             conditions: Conditions::new(survey),
             shown: Vec::new(),
             detail,
             respondents: 0,
+            counted: 0,
             responded: vec![0; survey.members.len().div_ceil(64)],
-            questions: survey
-                .questions()
-                .map(|q| QuestionTally::new(survey, q))
-                .collect(),
+            questions: tallies(),
+            apart: if apart { tallies() } else { Vec::new() },
+            regions,
+            region_of,
             profile_columns: profile_columns(survey),
             profiles: Kept::new(0),
         }
@@ -101,7 +160,7 @@ impl<'a> Tally<'a> {
     }
 
     fn keep_sample(&mut self) {
-        for q in &mut self.questions {
+        for q in self.questions.iter_mut().chain(&mut self.apart) {
             q.keep_sample();
         }
         self.profiles.keep_sample();
@@ -128,9 +187,16 @@ impl<'a> Tally<'a> {
         }
         let all = self.lists();
         let is_shown = |index: usize| shown.get(index).copied().unwrap_or(false);
-        for (index, q) in self.questions.iter_mut().enumerate() {
+        let region = self.region_of.get(member).copied().unwrap_or(0) as usize;
+        let tallies = if kept_apart(survey, !self.apart.is_empty(), member) {
+            &mut self.apart
+        } else {
+            self.counted += 1;
+            &mut self.questions
+        };
+        for (index, q) in tallies.iter_mut().enumerate() {
             if is_shown(index) {
-                q.add(member, cells, all);
+                q.add(member, region, cells, all);
             }
         }
         if all {
@@ -155,11 +221,15 @@ impl<'a> Tally<'a> {
     pub fn merge(&mut self, other: Tally<'a>) {
         debug_assert!(std::ptr::eq(self.survey, other.survey));
         self.respondents += other.respondents;
+        self.counted += other.counted;
         for (a, b) in self.responded.iter_mut().zip(other.responded) {
             *a |= b;
         }
         let all = self.lists();
         for (a, b) in self.questions.iter_mut().zip(other.questions) {
+            a.merge(b, all);
+        }
+        for (a, b) in self.apart.iter_mut().zip(other.apart) {
             a.merge(b, all);
         }
         self.profiles.merge(other.profiles, all);
@@ -179,12 +249,29 @@ impl<'a> Tally<'a> {
                 .get(i / 64)
                 .is_some_and(|w| w >> (i % 64) & 1 == 1)
         };
-        let response = response_rate(survey, responded, full);
+        let response = response_rate(survey, &self.regions, &responded, full);
+        let apart_on = !self.apart.is_empty();
+        let codes = survey
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| responded(*i) && !kept_apart(survey, apart_on, *i))
+            .map(|(_, m)| m.code.clone())
+            .collect();
+        let regions = &self.regions;
+        let counted = self.counted;
         let questions = self
             .questions
             .into_iter()
-            .map(|q| q.finish(survey, self.respondents))
+            .map(|q| q.finish(survey, counted, regions))
             .collect();
+        let others = self.respondents - counted;
+        let apart = apart_on.then(|| {
+            self.apart
+                .into_iter()
+                .map(|q| q.finish(survey, others, regions))
+                .collect()
+        });
         let profiles = Profiles {
             columns: self
                 .profile_columns
@@ -209,7 +296,13 @@ impl<'a> Tally<'a> {
             survey,
             summary: (!full).then_some(Summary { sample: SAMPLE }),
             response,
+            population: Population {
+                associates_in: survey.count_associates,
+                associates_apart: apart_on,
+            },
             questions,
+            apart,
+            codes,
             profiles,
         }
     }
@@ -217,21 +310,16 @@ impl<'a> Tally<'a> {
 
 /// The response rate, by sub-region, members and associates apart; the
 /// respondents are listed only if `list`.
-fn response_rate(survey: &Survey, responded: impl Fn(usize) -> bool, list: bool) -> ResponseRate {
-    let mut names: Vec<String> = SUBREGIONS.iter().map(|s| s.to_string()).collect();
-    let mut others: Vec<String> = survey
-        .members
-        .iter()
-        .map(|m| m.subregion.clone())
-        .filter(|s| !SUBREGIONS.contains(&s.as_str()))
-        .collect();
-    others.sort();
-    others.dedup();
-    names.extend(others);
+fn response_rate(
+    survey: &Survey,
+    names: &[String],
+    responded: &impl Fn(usize) -> bool,
+    list: bool,
+) -> ResponseRate {
     let mut regions: Vec<RegionRate> = names
-        .into_iter()
+        .iter()
         .map(|name| RegionRate {
-            name,
+            name: name.clone(),
             members: 0,
             responded: 0,
             associates: 0,

@@ -9,46 +9,64 @@ pub(super) fn caption(q: &QuestionResult, what: &str) -> String {
 pub(super) fn body_blocks(
     q: &QuestionResult,
     summary: Option<&Summary>,
+    who: Population,
     counter: &mut Counter,
 ) -> Result<Vec<Block>, ReportError> {
     let mut blocks = Vec::new();
+    let noun = capital(who.short());
+    let apart = q.apart.as_ref();
     match &q.body {
         Body::Choice {
             multi,
             options,
             no_answer,
         } => {
-            let (bars, rows) = shares_with_no_answer(options, *no_answer);
-            let svg = charts::bars(&bars, &alt_of(&format!("the answers to {}", q.id), &bars))?;
+            let (bars, mut rows) = shares_with_no_answer(options, *no_answer, &noun);
+            let svg = charts::bars(
+                &bars,
+                Axis::Share,
+                &alt_of(
+                    &format!(
+                        "the answers to {}, % of the {} who answered",
+                        q.id,
+                        who.short()
+                    ),
+                    &bars,
+                ),
+            )?;
+            let mut head = vec![
+                "Answer".into(),
+                noun.clone(),
+                "% of those who answered".into(),
+            ];
+            let mut foot = vec![row(
+                "Answered",
+                vec![
+                    q.base.answered.to_string(),
+                    if *multi {
+                        String::new()
+                    } else {
+                        fmt_pct((q.base.answered > 0).then_some(100.0))
+                    },
+                ],
+            )];
+            if let Some(a) = apart {
+                apart_column(&mut head, &mut rows, &mut foot, options, a);
+            }
             blocks.push(Block::Figure(counter.figure(
-                caption(q, ": members per answer"),
+                caption(q, &format!(": {} per answer", who.short())),
                 svg,
                 TableView {
-                    head: vec![
-                        "Answer".into(),
-                        "Members".into(),
-                        "% of those who answered".into(),
-                    ],
+                    head,
                     rows,
-                    foot: vec![row(
-                        "Answered",
-                        vec![
-                            q.base.answered.to_string(),
-                            if *multi {
-                                String::new()
-                            } else {
-                                fmt_pct((q.base.answered > 0).then_some(100.0))
-                            },
-                        ],
-                    )],
+                    foot,
                     numeric: true,
                 },
             )));
             if *multi {
-                blocks.push(Block::Note(
-                    "Members could choose several answers, so the percentages add up to more than 100%."
-                        .into(),
-                ));
+                blocks.push(Block::Note(format!(
+                    "{noun} could choose several answers, so the percentages add up to more than 100%."
+                )));
             }
         }
         Body::Scale {
@@ -57,29 +75,47 @@ pub(super) fn body_blocks(
             mean,
             ..
         } => {
-            let (bars, rows) = shares_with_no_answer(values, *no_answer);
+            let (bars, mut rows) = shares_with_no_answer(values, *no_answer, &noun);
             let mean_text = mean.map_or("–".into(), |m| format!("{m:.1}"));
             let svg = charts::bars(
                 &bars,
+                Axis::Share,
                 &format!(
                     "{} Mean: {mean_text}.",
-                    alt_of(&format!("the answers to {}", q.id), &bars)
+                    alt_of(
+                        &format!(
+                            "the answers to {}, % of the {} who answered",
+                            q.id,
+                            who.short()
+                        ),
+                        &bars
+                    )
                 ),
             )?;
+            let mut head = vec![
+                "Answer".into(),
+                noun.clone(),
+                "% of those who answered".into(),
+            ];
+            let mut foot = vec![
+                row("Answered", vec![q.base.answered.to_string(), String::new()]),
+                row("Mean", vec![mean_text.clone(), String::new()]),
+            ];
+            if let Some(a) = apart {
+                apart_column(&mut head, &mut rows, &mut foot, values, a);
+                if let Body::Scale { mean: am, .. } = &a.body
+                    && let Some(last) = foot.last_mut()
+                {
+                    last.cells[2] = am.map_or("–".into(), |m| format!("{m:.1}"));
+                }
+            }
             blocks.push(Block::Figure(counter.figure(
                 caption(q, ": distribution of the answers"),
                 svg,
                 TableView {
-                    head: vec![
-                        "Answer".into(),
-                        "Members".into(),
-                        "% of those who answered".into(),
-                    ],
+                    head,
                     rows,
-                    foot: vec![
-                        row("Answered", vec![q.base.answered.to_string(), String::new()]),
-                        row("Mean", vec![mean_text.clone(), String::new()]),
-                    ],
+                    foot,
                     numeric: true,
                 },
             )));
@@ -91,66 +127,7 @@ pub(super) fn body_blocks(
             }
         }
         Body::MatrixChoice { columns, rows } => {
-            let names: Vec<String> = columns.iter().map(|c| c.label.clone()).collect();
-            let ordinal = columns.iter().all(|c| c.code.parse::<u32>().is_ok());
-            let grey: Vec<bool> = columns
-                .iter()
-                .map(|c| matches!(c.code.as_str(), "unknown" | "dk" | "not_regulated"))
-                .collect();
-            let stacks: Vec<Stack> = rows
-                .iter()
-                .map(|r| Stack {
-                    label: r.label.clone(),
-                    counts: r.counts.clone(),
-                })
-                .collect();
-            let alt_rows: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    let parts: Vec<String> = names
-                        .iter()
-                        .zip(&r.counts)
-                        .map(|(n, c)| format!("{n} {c}"))
-                        .collect();
-                    format!("{}: {}", r.label, parts.join(", "))
-                })
-                .collect();
-            let svg = charts::stacked(
-                &stacks,
-                &names,
-                if ordinal {
-                    Palette::Sequential
-                } else {
-                    Palette::Categorical
-                },
-                &grey,
-                &format!(
-                    "Stacked bar chart of the answers to {}, members per row. {}.",
-                    q.id,
-                    alt_rows.join("; ")
-                ),
-            )?;
-            let mut head = vec!["Item".to_string()];
-            head.extend(names.iter().cloned());
-            head.push("Answered".into());
-            let table_rows = rows
-                .iter()
-                .map(|r| {
-                    let mut cells: Vec<String> = r.counts.iter().map(|c| c.to_string()).collect();
-                    cells.push(r.answered.to_string());
-                    row(r.label.clone(), cells)
-                })
-                .collect();
-            blocks.push(Block::Figure(counter.figure(
-                caption(q, ": members per answer, row by row"),
-                svg,
-                TableView {
-                    head,
-                    rows: table_rows,
-                    foot: Vec::new(),
-                    numeric: true,
-                },
-            )));
+            matrix_blocks(q, columns, rows, who, counter, &mut blocks)?;
         }
         Body::Numbers {
             columns,
@@ -169,7 +146,10 @@ pub(super) fn body_blocks(
                     .collect::<Vec<_>>()
             };
             let rows = vec![
-                row("Members giving a figure", stat(&|s| s.reported.to_string())),
+                row(
+                    format!("{noun} giving a figure"),
+                    stat(&|s| s.reported.to_string()),
+                ),
                 row("Answered “unknown”", stat(&|s| s.unknown.to_string())),
                 row("Lower quartile", quartile(|q| q.0)),
                 row("Median", stat(&|s| s.median.map_or("–".into(), fmt_num))),
@@ -205,13 +185,23 @@ pub(super) fn body_blocks(
                 NumberValue::Unknown => "unknown".into(),
                 NumberValue::Blank => "–".into(),
             };
-            let table_rows = rows
+            let mut table_rows: Vec<RowView> = rows
                 .iter()
                 .map(|r| row(r.country.clone(), r.values.iter().map(value).collect()))
                 .collect();
+            if let Some(Body::Numbers { rows: others, .. }) = apart.map(|a| &a.body) {
+                table_rows.extend(
+                    others
+                        .iter()
+                        .map(|r| muted(r.country.clone(), r.values.iter().map(value).collect())),
+                );
+            }
             let stat = |f: &dyn Fn(&NumberStats) -> String| stats.iter().map(f).collect::<Vec<_>>();
             let foot = vec![
-                row("Members giving a figure", stat(&|s| s.reported.to_string())),
+                row(
+                    format!("{noun} giving a figure"),
+                    stat(&|s| s.reported.to_string()),
+                ),
                 row("Answered “unknown”", stat(&|s| s.unknown.to_string())),
                 row("Median", stat(&|s| s.median.map_or("–".into(), fmt_num))),
                 row("Range", stat(&range)),
@@ -226,9 +216,15 @@ pub(super) fn body_blocks(
                     numeric: true,
                 },
             )));
-            blocks.push(Block::Note(
-                "Members count these figures in different ways, so they are not added up; the median and the range are of the figures given. “Unknown” is an answer, not zero.".into(),
-            ));
+            let apart_note = if apart.is_some() {
+                " Associate members' figures are listed last, marked, and are not in the median or the range."
+            } else {
+                ""
+            };
+            blocks.push(Block::Note(format!(
+                "Members count these figures in different ways, so they are not added up; the median and the range are of the {} figures given. “Unknown” is an answer, not zero.{apart_note}",
+                who.short()
+            )));
         }
         Body::Rank { top, rows } => {
             let bars: Vec<Bar> = rows
@@ -242,15 +238,30 @@ pub(super) fn body_blocks(
                 .collect();
             let svg = charts::bars(
                 &bars,
+                Axis::Count,
                 &alt_of(&format!("the points of each option in {}", q.id), &bars),
             )?;
             let mut head = vec!["Option".to_string(), "Points".into()];
             head.extend((1..=*top).map(ordinal_place));
+            let others = match apart.map(|a| &a.body) {
+                Some(Body::Rank { rows, .. }) => Some(rows),
+                _ => None,
+            };
+            if others.is_some() {
+                head.push(APART_POINTS.into());
+            }
             let table_rows = rows
                 .iter()
                 .map(|r| {
                     let mut cells = vec![r.points.to_string()];
                     cells.extend(r.places.iter().map(|n| n.to_string()));
+                    if let Some(o) = others {
+                        cells.push(
+                            o.iter()
+                                .find(|x| x.code == r.code)
+                                .map_or("0".into(), |x| x.points.to_string()),
+                        );
+                    }
                     row(r.label.clone(), cells)
                 })
                 .collect();
@@ -284,7 +295,11 @@ pub(super) fn body_blocks(
             )));
         }
         Body::Text { parts, rows, .. } => {
-            if rows.is_empty() {
+            let others = match apart.map(|a| &a.body) {
+                Some(Body::Text { rows, .. }) => rows.len(),
+                _ => 0,
+            };
+            if rows.is_empty() && others == 0 {
                 blocks.push(Block::Note("No member answered this question.".into()));
             } else {
                 if summary.is_some() {
@@ -296,11 +311,16 @@ pub(super) fn body_blocks(
                 } else {
                     head.extend(parts.iter().cloned());
                 }
+                let others = match apart.map(|a| &a.body) {
+                    Some(Body::Text { rows, .. }) => rows.as_slice(),
+                    _ => &[],
+                };
                 blocks.push(Block::Texts {
                     caption: "Answers as typed".into(),
                     head,
                     rows: rows
                         .iter()
+                        .chain(others)
                         .map(|r| {
                             (
                                 r.country.clone(),
@@ -348,27 +368,210 @@ pub(super) fn ordinal_place(p: usize) -> String {
 }
 
 /// The bars and table rows of answer shares, with "no answer" as its own
-/// grey bar and row (outside the base of the percentages).
-fn shares_with_no_answer(shares: &[Share], no_answer: usize) -> (Vec<Bar>, Vec<RowView>) {
+/// row (outside the base of the percentages: its figure, and no bar).
+fn shares_with_no_answer(
+    shares: &[Share],
+    no_answer: usize,
+    noun: &str,
+) -> (Vec<Bar>, Vec<RowView>) {
     let mut bars: Vec<Bar> = shares
         .iter()
         .map(|s| Bar {
             label: s.label.clone(),
-            value: s.count as f64,
+            value: s.pct.unwrap_or(0.0),
             text: share_text(s.count, s.pct),
             muted: false,
         })
         .collect();
     bars.push(Bar {
         label: "No answer".into(),
-        value: no_answer as f64,
-        text: no_answer.to_string(),
+        value: 0.0,
+        text: format!("{no_answer} (not in the base)"),
         muted: true,
     });
+    let _ = noun;
     let mut rows: Vec<RowView> = shares
         .iter()
         .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
         .collect();
     rows.push(muted("No answer", vec![no_answer.to_string(), "–".into()]));
     (bars, rows)
+}
+
+/// The header of the column of associate members' answers.
+const APART: &str = "Associate members (apart, not in the %)";
+const APART_POINTS: &str = "Points of associate members (apart)";
+
+/// Adds the associate members' counts as a column of their own: per
+/// option, then "no answer" and "answered".
+fn apart_column(
+    head: &mut Vec<String>,
+    rows: &mut [RowView],
+    foot: &mut [RowView],
+    shares: &[Share],
+    apart: &Apart,
+) {
+    head.push(APART.into());
+    let (theirs, no_answer) = match &apart.body {
+        Body::Choice {
+            options, no_answer, ..
+        } => (options.as_slice(), *no_answer),
+        Body::Scale {
+            values, no_answer, ..
+        } => (values.as_slice(), *no_answer),
+        _ => (&[][..], 0),
+    };
+    for (r, s) in rows.iter_mut().zip(shares) {
+        let n = theirs
+            .iter()
+            .find(|t| t.code == s.code)
+            .map_or(0, |t| t.count);
+        r.cells.push(n.to_string());
+    }
+    if let Some(last) = rows.last_mut() {
+        last.cells.push(no_answer.to_string());
+    }
+    for (i, f) in foot.iter_mut().enumerate() {
+        f.cells.push(if i == 0 {
+            apart.base.answered.to_string()
+        } else {
+            String::new()
+        });
+    }
+}
+
+/// "Members" from "members".
+pub(super) fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A matrix of choices as a table of shares: per row its base, the count
+/// and share of each column and of "no answer", a mean for a scale;
+/// stacked bars at 100 % of each row's base; the associate members' rows apart.
+fn matrix_blocks(
+    q: &QuestionResult,
+    columns: &[crate::definition::Choice],
+    rows: &[MatrixRow],
+    who: Population,
+    counter: &mut Counter,
+    blocks: &mut Vec<Block>,
+) -> Result<(), ReportError> {
+    let mut names: Vec<String> = columns.iter().map(|c| c.label.clone()).collect();
+    let ordinal = columns.iter().all(|c| c.code.parse::<u32>().is_ok());
+    let mut grey: Vec<bool> = columns
+        .iter()
+        .map(|c| matches!(c.code.as_str(), "unknown" | "dk" | "not_regulated"))
+        .collect();
+    names.push("No answer".into());
+    grey.push(true);
+    let stacks: Vec<Stack> = rows
+        .iter()
+        .map(|r| {
+            let mut counts = r.counts.clone();
+            counts.push(r.no_answer());
+            Stack {
+                label: r.label.clone(),
+                counts,
+                base: r.shown,
+            }
+        })
+        .collect();
+    let cell = |n: usize, base: usize| share_text(n, pct_of(n, base));
+    let alt_rows: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let mut parts: Vec<String> = names
+                .iter()
+                .zip(r.counts.iter().chain([r.no_answer()].iter()))
+                .map(|(n, c)| format!("{n} {}", cell(*c, r.shown)))
+                .collect();
+            parts.insert(0, format!("base {}", r.shown));
+            format!("{}: {}", r.label, parts.join(", "))
+        })
+        .collect();
+    let svg = charts::stacked(
+        &stacks,
+        &names,
+        if ordinal {
+            Palette::Sequential
+        } else {
+            Palette::Categorical
+        },
+        &grey,
+        &format!(
+            "Stacked bar chart of the answers to {}, each row at 100% of the {} shown it. {}.",
+            q.id,
+            who.short(),
+            alt_rows.join("; ")
+        ),
+    )?;
+    let mean = ordinal && rows.iter().any(|r| r.mean.is_some());
+    let mut head = vec![
+        "Item".to_string(),
+        format!("Base ({} shown the row)", who.short()),
+    ];
+    head.extend(names.iter().cloned());
+    if mean {
+        head.push("Mean".into());
+    }
+    let line = |r: &MatrixRow, label: String, muted_row: bool| {
+        let mut cells = vec![small_base(r.shown)];
+        cells.extend(
+            r.counts
+                .iter()
+                .chain([r.no_answer()].iter())
+                .map(|c| cell(*c, r.shown)),
+        );
+        if mean {
+            cells.push(r.mean.map_or("–".into(), |m| format!("{m:.1}")));
+        }
+        if muted_row {
+            muted(label, cells)
+        } else {
+            row(label, cells)
+        }
+    };
+    let mut table_rows: Vec<RowView> = rows
+        .iter()
+        .map(|r| line(r, r.label.clone(), false))
+        .collect();
+    if let Some(Apart {
+        body: Body::MatrixChoice { rows: others, .. },
+        ..
+    }) = q.apart.as_ref()
+    {
+        table_rows.extend(
+            others
+                .iter()
+                .filter(|r| r.shown > 0)
+                .map(|r| line(r, format!("{} – associate members (apart)", r.label), true)),
+        );
+    }
+    blocks.push(Block::Figure(counter.figure(
+        caption(q, &format!(": % of the {} shown each row", who.short())),
+        svg,
+        TableView {
+            head,
+            rows: table_rows,
+            foot: Vec::new(),
+            numeric: true,
+        },
+    )));
+    Ok(())
+}
+
+fn pct_of(n: usize, base: usize) -> Option<f64> {
+    (base > 0).then(|| 100.0 * n as f64 / base as f64)
+}
+
+/// A base, flagged when it is under [`SMALL_BASE`].
+pub(super) fn small_base(n: usize) -> String {
+    if n < SMALL_BASE {
+        format!("{n}\u{2020}")
+    } else {
+        n.to_string()
+    }
 }

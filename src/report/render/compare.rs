@@ -15,6 +15,14 @@ pub(super) fn compare_blocks(
         return Ok(());
     };
     let py = prev.year;
+    let who = report.population;
+    let same = match report.shared {
+        Some(n) => format!(
+            " Both years count {}; {n} of them responded in both years.",
+            who.plural()
+        ),
+        None => String::new(),
+    };
     match &q.compare {
         Compare::Off => {}
         Compare::New => *badge = Some(format!("New in {year}")),
@@ -46,7 +54,7 @@ pub(super) fn compare_blocks(
                 })
                 .collect();
             let mut foot = vec![row(
-                "Members who answered",
+                format!("{} who answered", capital(who.short())),
                 vec![
                     prev_base.answered.to_string(),
                     q.base.answered.to_string(),
@@ -83,7 +91,10 @@ pub(super) fn compare_blocks(
             };
             let cap = caption(
                 q,
-                &format!(" in {year} beside {py}: % of the members who answered"),
+                &format!(
+                    " in {year} beside {py}: % of the {} who answered",
+                    who.short()
+                ),
             );
             if rows.len() <= MAX_PAIRS {
                 let pairs: Vec<Pair> = rows
@@ -96,6 +107,10 @@ pub(super) fn compare_blocks(
                         Pair {
                             label: r.label.clone(),
                             values: [v(&r.prev), v(&r.now)],
+                            change: match r.change {
+                                Some(_) => format!("{} pp", fmt_change(r.change)),
+                                None => "–".into(),
+                            },
                         }
                     })
                     .collect();
@@ -103,17 +118,19 @@ pub(super) fn compare_blocks(
                     .iter()
                     .map(|p| {
                         format!(
-                            "{}: {} {}, {} {}",
-                            p.label, py, p.values[0].1, year, p.values[1].1
+                            "{}: {} {}, {} {}, change {}",
+                            p.label, py, p.values[0].1, year, p.values[1].1, p.change
                         )
                     })
                     .collect();
                 let svg = charts::pairs(
                     &pairs,
                     [&py.to_string(), &year.to_string()],
+                    Axis::Share,
                     &format!(
-                        "Grouped bar chart of {} in {py} and {year}, % of the members who answered. {}.",
+                        "Grouped bar chart of {} in {py} and {year}, % of the {} who answered, with the change in percentage points. {}.",
                         q.id,
+                        who.short(),
                         items.join("; ")
                     ),
                 )?;
@@ -122,8 +139,8 @@ pub(super) fn compare_blocks(
                 blocks.push(Block::Figure(counter.table(cap, table)));
             }
             blocks.push(Block::Note(format!(
-                "Base in {py}: {} shown the question, {} answered. The members who answered differ between the two years.",
-                members(prev_base.shown),
+                "Base in {py}: {} shown the question, {} answered.{same}",
+                counted(prev_base.shown, who),
                 prev_base.answered
             )));
         }
@@ -150,8 +167,8 @@ pub(super) fn compare_blocks(
                 table,
             )));
             blocks.push(Block::Note(format!(
-                "Base in {py}: {} shown the question, {} answered. Medians of different sets of members are not a trend.",
-                members(prev_base.shown),
+                "Base in {py}: {} shown the question, {} answered. Medians of different sets of members are not a trend.{same}",
+                counted(prev_base.shown, who),
                 prev_base.answered
             )));
         }
@@ -185,11 +202,16 @@ pub(super) fn compare_blocks(
                         (r.prev.map(|p| p as f64), pts(r.prev)),
                         (r.now.map(|p| p as f64), pts(r.now)),
                     ],
+                    change: match (r.now, r.prev) {
+                        (Some(a), Some(b)) => fmt_change(Some(a as i64 - b as i64)),
+                        _ => "–".into(),
+                    },
                 })
                 .collect();
             let svg = charts::pairs(
                 &pairs,
                 [&py.to_string(), &year.to_string()],
+                Axis::Count,
                 &format!(
                     "Grouped bar chart of the points of each option of {} in {py} and {year}.",
                     q.id
@@ -201,8 +223,8 @@ pub(super) fn compare_blocks(
                 table,
             )));
             blocks.push(Block::Note(format!(
-                "Base in {py}: {} answered.",
-                members(prev_base.answered)
+                "Base in {py}: {} answered.{same}",
+                counted(prev_base.answered, who)
             )));
         }
     }

@@ -9,15 +9,10 @@ impl QuestionTally<'_> {
         self,
         survey: &Survey,
         respondents: usize,
+        regions: &[String],
     ) -> Figured {
         let q = self.question;
-        let name = |p: usize| {
-            survey
-                .members
-                .get(p)
-                .map(|m| m.name.clone())
-                .unwrap_or_default()
-        };
+        let name = |p: usize| survey.members.get(p).map(listed).unwrap_or_default();
         let base = Base {
             respondents,
             shown: self.shown,
@@ -89,20 +84,39 @@ impl QuestionTally<'_> {
                 rows,
                 columns,
                 counts,
+                shown,
                 ..
-            } => Body::MatrixChoice {
-                columns: columns.to_vec(),
-                rows: rows
-                    .iter()
-                    .zip(counts.chunks(columns.len().max(1)))
-                    .map(|(row, counts)| MatrixRow {
-                        code: row.code.clone(),
-                        label: row.label.clone(),
-                        answered: counts.iter().sum(),
-                        counts: counts.to_vec(),
-                    })
-                    .collect(),
-            },
+            } => {
+                // A scale when every column is a number: then a mean per row.
+                let values: Option<Vec<f64>> =
+                    columns.iter().map(|c| c.code.parse::<f64>().ok()).collect();
+                Body::MatrixChoice {
+                    columns: columns.to_vec(),
+                    rows: rows
+                        .iter()
+                        .zip(counts.chunks(columns.len().max(1)))
+                        .zip(shown)
+                        .map(|((row, counts), shown)| {
+                            let answered: usize = counts.iter().sum();
+                            let mean = values.as_ref().filter(|_| answered > 0).map(|v| {
+                                v.iter()
+                                    .zip(counts)
+                                    .map(|(v, n)| v * *n as f64)
+                                    .sum::<f64>()
+                                    / answered as f64
+                            });
+                            MatrixRow {
+                                code: row.code.clone(),
+                                label: row.label.clone(),
+                                answered,
+                                counts: counts.to_vec(),
+                                shown,
+                                mean,
+                            }
+                        })
+                        .collect(),
+                }
+            }
             Counts::Numbers {
                 columns,
                 unit,
@@ -178,11 +192,60 @@ impl QuestionTally<'_> {
                 text,
             }));
         }
+        let by_region = self
+            .by_region
+            .into_iter()
+            .zip(regions)
+            .map(|((answered, counts), name)| RegionShares {
+                name: name.clone(),
+                answered,
+                shares: region_shares(q, &body, &counts, answered),
+            })
+            .collect();
         Figured {
             base,
             body,
             specified,
             specified_counts,
+            by_region,
         }
     }
+}
+
+/// A member's name as every list of the report gives it: an associate
+/// member is marked as such.
+pub(in crate::report::aggregate) fn listed(m: &crate::definition::Member) -> String {
+    if m.status == MemberStatus::Associate {
+        format!("{} (associate member)", m.name)
+    } else {
+        m.name.clone()
+    }
+}
+
+/// One sub-region's shares, in the questionnaire's order (the order of
+/// the counts; a multi's figures are sorted, its sub-regions' are not).
+fn region_shares(q: &Question, body: &Body, counts: &[usize], answered: usize) -> Vec<Share> {
+    let labelled: Vec<(&str, &str)> = match body {
+        Body::Scale { values, .. } => values
+            .iter()
+            .map(|s| (s.code.as_str(), s.label.as_str()))
+            .collect(),
+        _ => q
+            .kind
+            .options()
+            .unwrap_or_default()
+            .iter()
+            .map(|o| (o.code.as_str(), o.label.as_str()))
+            .collect(),
+    };
+    labelled
+        .iter()
+        .zip(counts)
+        .map(|((code, label), &count)| Share {
+            code: code.to_string(),
+            label: label.to_string(),
+            count,
+            pct: pct(count, answered),
+        })
+        .collect()
 }

@@ -158,7 +158,10 @@ fn a_summary_lists_no_member_and_quotes_the_first_texts_in_member_list_order() {
         .filter_map(|(at, cells)| {
             let mut cells = cells.clone();
             answers::apply_conditions(&s, &mut cells);
-            (!cells[g4].trim().is_empty()).then(|| s.members[*at].name.clone())
+            // Associates' texts are quoted apart, in their own sample.
+            let member = &s.members[*at];
+            (member.status == MemberStatus::Member && !cells[g4].trim().is_empty())
+                .then(|| member.name.clone())
         })
         .take(SAMPLE)
         .collect();
