@@ -27,5 +27,11 @@ echo "== spam-survey check (the bundled questionnaire definitions)"
 cargo run --quiet -- check
 echo "== cargo test"
 cargo test --all-targets --quiet
+echo "== the demo report recounted from the exports with pandas (members only)"
+if ! python3 -c "import pandas" >/dev/null 2>&1; then
+  python3 -m pip install --quiet pandas || python3 -m pip install --quiet --break-system-packages pandas
+fi
+cargo build --quiet
+python3 tests/recount/recount.py "${CARGO_TARGET_DIR:-target}/debug/spam-survey"
 echo "== browser tests (headless Chromium, the Nu HTML checker, axe-core)"
 bash tests/browser/run.sh
