@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 /// The arguments of `spam-survey report`.
 #[derive(clap::Args)]
+#[command(
+    after_help = "The report counts the members in every figure and shows the associate members' answers apart (count_associates = true in the definition counts them in). The analysts' commentary, if any, is read from <edition>.commentary.md beside the definition; see surveys/FORMAT.md."
+)]
 pub struct Args {
     /// The edition, such as spam-2022.
     #[arg(long)]
