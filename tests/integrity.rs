@@ -309,7 +309,10 @@ async fn verify_says_what_it_checked_on_clean_data_and_names_files_it_does_not_k
     assert!(ok, "clean data verifies: {out}");
     assert!(out.contains("spam-2022/responses.csv: 5 row(s)"), "{out}");
     assert!(out.contains("invitations.csv: 4 row(s)"), "{out}");
-    assert!(out.contains("secret.key: not chained (the server's key"), "{out}");
+    assert!(
+        out.contains("secret.key: not chained (the server's key"),
+        "{out}"
+    );
     assert!(out.contains("notes.txt: not chained (unknown"), "{out}");
     assert!(
         out.contains("every row is the one that was written"),
