@@ -58,6 +58,10 @@ async fn a_member_with_a_thousand_large_revisions_gets_a_history_in_pages_of_bou
     // 4 texts of 4,800 characters, before and after, in 20 revisions would
     // be 770 KB whole; cut to 300 characters the page stays small.
     assert!(first.len() < 300_000, "page 1 is {} bytes", first.len());
+    eprintln!(
+        "history page 1 of 1,000 large revisions: {} bytes",
+        first.len()
+    );
 
     let (status, last) = admin.get("/admin/s/spam-2022/m/KR?page=50").await;
     assert_eq!(status, 200);
