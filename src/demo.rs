@@ -77,9 +77,9 @@ pub fn prepare_dir(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    std::fs::create_dir_all(dir)
+    crate::store::create_private_dir(dir)
         .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+    crate::store::write_private(&dir.join(MARKER), MARKER_TEXT.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", dir.join(MARKER).display()))
 }
 

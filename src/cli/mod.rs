@@ -13,6 +13,7 @@ mod export;
 mod invite;
 mod report;
 mod serve;
+mod verify;
 
 /// The whole command line.
 #[derive(Parser)]
@@ -52,6 +53,9 @@ enum Command {
     Report(report::Args),
     /// Fill an edition with synthetic, clearly marked demo answers.
     Demo(demo::Args),
+    /// Check every file of the data directory against its chain; exits
+    /// non-zero naming the first line changed, removed or inserted.
+    Verify(verify::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Export(args) => export::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

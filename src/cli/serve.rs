@@ -52,6 +52,10 @@ fn serve(
         "questionnaires and member lists loaded"
     );
     let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
+    if let Some(warning) = crate::store::permissions_warning(&dirs.data) {
+        eprintln!("{warning}");
+        tracing::warn!("the data directory can be read by other users; see the fix above");
+    }
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let base_url = base_url.unwrap_or_else(|| format!("http://{local}"));

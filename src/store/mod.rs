@@ -1,6 +1,8 @@
 //! Storage: the data directory and everything in it, behind one type.
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
+pub mod chain;
+mod files;
 mod index;
 mod invitations;
 mod journal;
@@ -8,18 +10,21 @@ mod responses;
 mod round;
 mod rows;
 mod scan;
+mod verify;
 
+pub use files::{create_dir as create_private_dir, warning as permissions_warning, write_private};
 pub use index::Index;
 pub use invitations::{Holder, Invitations, Invited, TOKEN_LEN, looks_like_token, token_hash};
 pub use responses::{MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};
 pub use round::{AuditEntry, RoundState};
 pub use scan::{FIXED_HEADER, Scanned, Scanner};
+pub use verify::{Checked, Findings, Verdict, verify};
 
 use crate::answers::Cells;
 use crate::definition::{Member, Survey};
 use rand::TryRngCore;
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +46,10 @@ pub enum StoreError {
     ReadOnly,
     #[error("there is no edition `{0}`")]
     NoSuchSurvey(String),
+    /// Acknowledged rows are missing or changed: the start stops, for a
+    /// person to restore the file.
+    #[error("{0}")]
+    Lost(String),
 }
 
 /// `N` bytes from the operating system's generator (keys, salts, tokens).
@@ -81,14 +90,20 @@ impl Store {
     /// every edition's responses, and holds a lock so that no second server
     /// writes to the same files.
     pub fn open(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)?;
-        let lock = OpenOptions::new()
+        files::create_dir(dir)?;
+        let lock = files::private()
             .create(true)
             .truncate(false)
             .write(true)
             .open(dir.join(".lock"))?;
         if lock.try_lock().is_err() {
             return Err(StoreError::InUse(dir.to_path_buf()));
+        }
+        // Before anything is read or written: every acknowledged row is
+        // where its chain says, and files written before chains get one.
+        chain::check_dir(dir)?;
+        for name in journal::KNOWN {
+            journal::begin_chain(&dir.join(name))?;
         }
         let mut store = Store::open_unlocked(dir, surveys)?;
         store._lock = Some(lock);
@@ -98,7 +113,7 @@ impl Store {
     /// Opens the data directory without the server's lock, for a command
     /// that only issues invitations (safe beside a running server).
     pub fn open_for_invitations(dir: &Path, surveys: Vec<Survey>) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)?;
+        files::create_dir(dir)?;
         let secret = secret_key(dir)?;
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -141,7 +156,7 @@ impl Store {
         let mut store = Store::open_for_invitations(dir, surveys)?;
         for (id, survey) in &store.surveys {
             let edition_dir = dir.join(id);
-            std::fs::create_dir_all(&edition_dir)?;
+            files::create_dir(&edition_dir)?;
             let log = ResponseLog::open(survey, &edition_dir.join("responses.csv"))?;
             store.logs.insert(id.clone(), log);
         }
@@ -312,11 +327,7 @@ fn secret_key(dir: &Path) -> Result<[u8; 32], StoreError> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             key = random_bytes()?;
-            let mut opts = OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            let mut f = opts.open(&path)?;
+            let mut f = files::private().write(true).create_new(true).open(&path)?;
             f.write_all(hex::encode(key).as_bytes())?;
             f.sync_all()?;
             sync_dir(dir)?;

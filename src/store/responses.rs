@@ -7,10 +7,11 @@
 //! has cached), so start-up and memory grow by some 60 bytes a revision,
 //! not by the size of the answers.
 
+use super::chain::{self, Chain, set_aside};
 use super::index::{Index, Loaded, load};
 use super::rows::{Parser, read_exact_at};
 use super::scan::{self, Scanner, header};
-use super::{StoreError, sync_dir};
+use super::{StoreError, files, sync_dir};
 use crate::answers::Cells;
 use crate::definition::Survey;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -165,8 +166,10 @@ impl ResponseLog {
     /// Opens (or creates) `path` for `survey`: indexes every complete row,
     /// sets a torn last row aside in a file beside it, and starts the writer.
     pub fn open(survey: &Survey, path: &Path) -> Result<ResponseLog, StoreError> {
+        // A deleted file whose chain says it held answers is not made anew.
+        chain::refuse_if_lost(path)?;
         if !path.exists() {
-            let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+            let mut f = files::private().write(true).create_new(true).open(path)?;
             let mut w = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
@@ -178,6 +181,14 @@ impl ResponseLog {
                 sync_dir(dir)?;
             }
         }
+        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+        // The tail checked against the chain (and anything past it set
+        // aside) before the rows are read; a file without one gets it once
+        // its torn row, if any, is set aside below.
+        let chained = match Chain::open(path, false)? {
+            Some(_) => Some(chain::open_for_append(path, &mut file)?),
+            None => None,
+        };
         let started = std::time::Instant::now();
         let Loaded {
             index: state,
@@ -192,14 +203,18 @@ impl ResponseLog {
             seconds = started.elapsed().as_secs_f64(),
             "responses indexed"
         );
-        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
         if let Some((start, why)) = torn {
-            set_aside(path, &mut file, start, &why)?;
+            set_aside(path, &mut file, start, &format!("a torn last row ({why})"))?;
         }
+        let chain = match chained {
+            Some(c) => c,
+            None => chain::open_for_append(path, &mut file)?,
+        };
         let state = Arc::new(RwLock::new(state));
         let (queue, jobs) = mpsc::channel();
         let writer = Writer {
             file,
+            chain,
             end: good_end,
             next: last_number + 1,
             state: state.clone(),
@@ -401,30 +416,10 @@ impl ResponseLog {
     }
 }
 
-/// Copies the torn tail to `<file>.torn-<time>` and cuts it from the file.
-fn set_aside(path: &Path, file: &mut File, start: u64, why: &str) -> Result<(), StoreError> {
-    let len = file.metadata()?.len();
-    let mut tail = vec![0; (len - start) as usize];
-    read_exact_at(file, &mut tail, start)?;
-    let stamp = Utc::now().format("%Y%m%dT%H%M%S%.fZ");
-    let aside = PathBuf::from(format!("{}.torn-{stamp}", path.display()));
-    let mut out = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&aside)?;
-    out.write_all(&tail)?;
-    out.sync_all()?;
-    file.set_len(start)?;
-    file.sync_all()?;
-    if let Some(dir) = path.parent() {
-        sync_dir(dir)?;
-    }
-    tracing::warn!(file = %path.display(), kept_in = %aside.display(), bytes = tail.len(), "a torn last row ({why}) was set aside; every complete row before it is loaded");
-    Ok(())
-}
-
 struct Writer {
     file: File,
+    /// The file's chain: a row is acknowledged once its entry is on disk.
+    chain: Chain,
     /// Where the last acknowledged row ends: the file is cut back here after a failed write.
     end: u64,
     next: u64,
@@ -500,6 +495,10 @@ impl Writer {
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.file.seek(SeekFrom::Start(self.end))?;
         self.file.write_all(bytes)?;
-        self.file.sync_data()
+        self.file.sync_data()?;
+        // Acknowledged only once the chain vouches for the rows too.
+        self.chain
+            .push(self.end, chain::split(bytes))
+            .map_err(std::io::Error::other)
     }
 }

@@ -91,11 +91,19 @@ impl Store {
         )
     }
 
-    /// The audit log, newest first.
-    pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(journal::read(&self.audit_path())?
+    /// One page of the audit log, newest first (the `skip` newest passed
+    /// over, at most `take` shown), read from the file's end; and how many
+    /// lines the log has.
+    pub fn audit_page(
+        &self,
+        skip: usize,
+        take: usize,
+    ) -> Result<(Vec<AuditEntry>, usize), StoreError> {
+        let (lines, total) = journal::newest(&self.audit_path(), skip, take)?;
+        let width = AUDIT_HEADER.len();
+        let entries = lines
             .into_iter()
-            .rev()
+            .filter(|r| r.len() == width)
             .map(|r| AuditEntry {
                 time: r[0].to_string(),
                 actor: r[1].to_string(),
@@ -105,6 +113,7 @@ impl Store {
                 member: r[5].to_string(),
                 detail: r[6].to_string(),
             })
-            .collect())
+            .collect();
+        Ok((entries, total))
     }
 }

@@ -1,6 +1,7 @@
 //! What the secretariat takes away: CSV downloads streamed as they are
 //! written, the annual report, and the audit log.
 
+use super::listing::{Pager, Pages, page_of};
 use super::{client_ip, page, require, survey_of};
 use crate::export::{self, ExportKind, ExportOptions};
 use crate::report::{self, ReportOptions};
@@ -168,20 +169,42 @@ pub async fn report(
 struct AuditPage {
     csrf: String,
     entries: Vec<AuditEntry>,
-    total: usize,
+    total: String,
+    pager: Option<Pager>,
+    page_note: Option<String>,
 }
 
-/// GET /admin/audit: the secretariat's actions, newest first.
-pub async fn audit(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+/// Lines of the audit log on one page.
+pub const AUDIT_PAGE: usize = 100;
+
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// GET /admin/audit?page=N: the secretariat's actions, newest first, a
+/// page at a time, read from the end of the file (never the whole file).
+pub async fn audit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
     let session = require(&state, &req)?;
-    let mut entries = state.store.audit_log()?;
-    let total = entries.len();
-    entries.truncate(1000);
+    let asked = page_of(&query.page)?;
+    let (_, total) = state.store.audit_page(0, 0)?;
+    let paging = Pages::new(total, AUDIT_PAGE, asked);
+    let (entries, total) = state.store.audit_page(paging.start, AUDIT_PAGE)?;
+    let pager = paging.pager("Actions", "/admin/audit", |p| {
+        format!("/admin/audit?page={p}")
+    });
     Ok(page(
         AuditPage {
             csrf: session.csrf,
             entries,
-            total,
+            total: crate::round::grouped(total),
+            pager: Some(pager),
+            page_note: paging.note(),
         }
         .render()?,
     ))

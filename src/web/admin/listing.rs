@@ -189,3 +189,73 @@ pub fn page_note(paging: &Paging) -> Option<String> {
         )
     })
 }
+
+/// Pages of a list that is not of members (revisions, audit lines):
+/// `per` rows a page, newest first, a page past the end showing the last.
+pub struct Pages {
+    pub page: usize,
+    pub pages: usize,
+    /// How many rows come before this page's first one.
+    pub start: usize,
+    pub total: usize,
+    per: usize,
+    past_end: Option<u64>,
+}
+
+impl Pages {
+    pub fn new(total: usize, per: usize, asked: u64) -> Pages {
+        let pages = total.div_ceil(per).max(1);
+        let fits = usize::try_from(asked).is_ok_and(|a| (1..=pages).contains(&a));
+        let page = if fits { asked as usize } else { pages };
+        Pages {
+            page,
+            pages,
+            start: (page - 1) * per,
+            total,
+            per,
+            past_end: (!fits).then_some(asked),
+        }
+    }
+
+    /// The rows of this page, as positions from the newest (0).
+    pub fn rows(&self) -> std::ops::Range<usize> {
+        self.start.min(self.total)..(self.start + self.per).min(self.total)
+    }
+
+    /// "Revisions 1–20 of 1,000 (newest first)" and the links around it.
+    pub fn pager(&self, what: &str, action: &str, href: impl Fn(usize) -> String) -> Pager {
+        let rows = self.rows();
+        let position = if self.total == 0 {
+            format!("No {}", what.to_lowercase())
+        } else {
+            format!(
+                "{what} {}–{} of {}, newest first",
+                grouped(rows.start + 1),
+                grouped(rows.end),
+                grouped(self.total)
+            )
+        };
+        let (page, pages) = (self.page, self.pages);
+        Pager {
+            position,
+            page,
+            pages,
+            first: (page > 1).then(|| href(1)),
+            previous: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+            last: (page < pages).then(|| href(pages)),
+            action: action.to_string(),
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Why the page shown is not the one asked for, if it is not.
+    pub fn note(&self) -> Option<String> {
+        self.past_end.map(|asked| {
+            format!(
+                "There is no page {asked}: this is the last page, {} of {}.",
+                self.page, self.pages
+            )
+        })
+    }
+}

@@ -1,5 +1,8 @@
-//! One member's response, read-only, with every revision and what changed.
+//! One member's response, read-only, with every revision and what changed,
+//! a page of revisions at a time, each answer in the history cut short: a
+//! page stays small however many or large the drafts.
 
+use super::listing::{Pager, Pages, page_of};
 use super::{page, require, survey_of};
 use crate::answers::{self, SectionView};
 use crate::store::Revision;
@@ -35,6 +38,33 @@ struct ResponsePage<'a> {
     shown: Option<(u64, &'static str)>,
     answers: Vec<SectionView>,
     history: Vec<HistoryLine>,
+    pager: Option<Pager>,
+    page_note: Option<String>,
+    /// The most characters of an answer shown in the history.
+    shown_chars: usize,
+}
+
+/// Revisions on one page of the history.
+pub const HISTORY_PAGE: usize = 20;
+/// The most characters of one answer, before or after, in the history
+/// (the revisions export has every answer whole).
+pub const HISTORY_CHARS: usize = 300;
+
+#[derive(serde::Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// `text` cut to [`HISTORY_CHARS`] characters, saying how much was left out.
+fn cut(text: String) -> String {
+    match text.char_indices().nth(HISTORY_CHARS) {
+        None => text,
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..at])
+        }
+    }
 }
 
 fn by_question(sections: &[SectionView]) -> BTreeMap<String, String> {
@@ -71,32 +101,39 @@ fn changes(
             let a = new.get(&q.id).cloned().unwrap_or_else(|| "—".into());
             (a != b).then(|| Change {
                 question: q.id.clone(),
-                before: b,
-                after: a,
+                before: cut(b),
+                after: cut(a),
             })
         })
         .collect()
 }
 
-/// GET /admin/s/{survey}/m/{member}
+/// GET /admin/s/{survey}/m/{member}?page=N
 pub async fn response(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
+    query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let session = require(&state, &req)?;
     let (survey_id, code) = path.into_inner();
     let survey = survey_of(&state, &survey_id)?;
     let member = survey.member(&code).ok_or(AppError::NotFound)?.clone();
+    let asked = page_of(&query.page)?;
     let st = state.store.member(&survey.id, &member.code)?;
     let saves = state.store.saves(&survey.id, &member.code)?;
     let progress = super::progress_of(&state, &survey.id, &member.code)?;
-    // Every revision of this member, read from its rows: the index knows
-    // where each one is, so no other member's row is read.
-    let mut revisions: Vec<Revision> = Vec::with_capacity(saves.all().len());
+    // This page's revisions (newest first), and the one before its oldest
+    // to show what that one changed: only their rows are read.
+    let all = saves.all();
+    let paging = Pages::new(all.len(), HISTORY_PAGE, asked);
+    let newest = paging.rows();
+    let (lo, hi) = (all.len() - newest.end, all.len() - newest.start);
+    let from = lo.saturating_sub(1);
+    let mut revisions: Vec<Revision> = Vec::with_capacity(hi - from);
     state
         .store
-        .read_rows(&survey.id, saves.all(), |save, cells| {
+        .read_rows(&survey.id, &all[from..hi], |save, cells| {
             revisions.push(Revision {
                 number: save.number,
                 time: save.time,
@@ -107,7 +144,7 @@ pub async fn response(
             Ok::<(), crate::store::StoreError>(())
         })?;
     let mut history = Vec::new();
-    for (i, r) in revisions.iter().enumerate() {
+    for (i, r) in revisions.iter().enumerate().skip(lo - from) {
         history.push(HistoryLine {
             number: r.number,
             time: r.time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
@@ -116,6 +153,9 @@ pub async fn response(
         });
     }
     history.reverse();
+    let address = format!("/admin/s/{}/m/{}", survey.id, member.code);
+    let pager = (paging.pages > 1)
+        .then(|| paging.pager("Revisions", &address, |p| format!("{address}?page={p}")));
     let shown = st.latest_submitted.as_ref().or(st.latest.as_ref());
     let body = ResponsePage {
         csrf: session.csrf,
@@ -129,6 +169,9 @@ pub async fn response(
             .map(|r| answers::describe(&survey, &r.cells))
             .unwrap_or_default(),
         history,
+        pager,
+        page_note: paging.note(),
+        shown_chars: HISTORY_CHARS,
     }
     .render()?;
     Ok(page(body))
