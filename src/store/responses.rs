@@ -7,6 +7,7 @@
 //! has cached), so start-up and memory grow by some 60 bytes a revision,
 //! not by the size of the answers.
 
+use super::admit::Conditions;
 use super::index::{Index, Loaded, load};
 use super::rows::{Parser, read_exact_at};
 use super::scan::{self, Scanner, header};
@@ -126,6 +127,7 @@ struct Job {
     member: String,
     status: Status,
     cells: Cells,
+    conditions: Conditions,
     reply: oneshot::Sender<Result<Arc<Revision>, StoreError>>,
 }
 
@@ -260,12 +262,26 @@ impl ResponseLog {
         status: Status,
         cells: Cells,
     ) -> Result<Arc<Revision>, StoreError> {
+        self.save_if(member, status, cells, Conditions::default())
+            .await
+    }
+
+    /// Appends a save if `conditions` still hold when it is written (else
+    /// [`StoreError::Refused`], nothing written); answers once it is on disk.
+    pub async fn save_if(
+        &self,
+        member: &str,
+        status: Status,
+        cells: Cells,
+        conditions: Conditions,
+    ) -> Result<Arc<Revision>, StoreError> {
         let queue = self.queue.as_ref().ok_or(StoreError::ReadOnly)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             member: member.to_string(),
             status,
             cells,
+            conditions,
             reply,
         };
         queue.send(job).map_err(|_| StoreError::WriterGone)?;
@@ -441,7 +457,16 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            self.commit(batch);
+            // A member's conditions are decided on what is stored: a second
+            // save of the same member waits for the next write, after the first.
+            while !batch.is_empty() {
+                let mut seen = std::collections::HashSet::new();
+                let (now, later): (Vec<Job>, Vec<Job>) = batch
+                    .into_iter()
+                    .partition(|j| seen.insert(j.member.clone()));
+                self.commit(now);
+                batch = later;
+            }
         }
     }
 
@@ -449,16 +474,26 @@ impl Writer {
         let now = Utc::now();
         let mut bytes = Vec::new();
         let mut done = Vec::with_capacity(batch.len());
-        for (i, job) in batch.into_iter().enumerate() {
+        for job in batch {
             let rev = Revision {
-                number: self.next + i as u64,
+                number: self.next + done.len() as u64,
                 time: now,
                 member: job.member,
                 status: job.status,
                 cells: job.cells,
             };
+            let row = encode_row(&rev);
+            let decided = {
+                let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+                job.conditions
+                    .decide(state.get(&rev.member), row.len(), now)
+            };
+            if let Err(why) = decided {
+                let _ = job.reply.send(Err(StoreError::Refused(why)));
+                continue;
+            }
             let offset = self.end + bytes.len() as u64;
-            bytes.extend_from_slice(&encode_row(&rev));
+            bytes.extend_from_slice(&row);
             let len = (self.end + bytes.len() as u64 - offset) as u32;
             let save = Save {
                 number: rev.number,
@@ -498,6 +533,9 @@ impl Writer {
     }
 
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
         self.file.seek(SeekFrom::Start(self.end))?;
         self.file.write_all(bytes)?;
         self.file.sync_data()
