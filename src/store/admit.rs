@@ -122,3 +122,95 @@ impl Conditions {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::responses::{Save, Status};
+
+    fn saves(times: &[i64], now: DateTime<Utc>) -> Saves {
+        Saves(
+            times
+                .iter()
+                .enumerate()
+                .map(|(i, ago)| Save {
+                    number: i as u64 + 1,
+                    time: now - chrono::TimeDelta::seconds(*ago),
+                    status: Status::Draft,
+                    offset: 0,
+                    len: 100,
+                })
+                .collect(),
+        )
+    }
+
+    fn with(q: Quotas) -> Conditions {
+        Conditions {
+            quotas: Some(q),
+            ..Conditions::default()
+        }
+    }
+
+    #[test]
+    fn the_rate_counts_only_the_last_minute_and_says_how_long_to_wait() {
+        let now = Utc::now();
+        let q = Quotas {
+            saves_per_minute: 3,
+            ..Quotas::default()
+        };
+        assert_eq!(
+            with(q).decide(Some(&saves(&[90, 50, 40], now)), 100, now),
+            Ok(())
+        );
+        assert_eq!(
+            with(q).decide(Some(&saves(&[50, 40, 10], now)), 100, now),
+            Err(Refused::TooFast { wait_secs: 10 })
+        );
+    }
+
+    #[test]
+    fn revisions_and_bytes_are_bounded_and_zero_is_no_limit() {
+        let now = Utc::now();
+        let old = saves(&[600, 500, 400], now);
+        let q = |max_revisions, max_bytes| Quotas {
+            saves_per_minute: 0,
+            max_revisions,
+            max_bytes,
+        };
+        assert_eq!(with(q(4, 0)).decide(Some(&old), 100, now), Ok(()));
+        assert_eq!(
+            with(q(3, 0)).decide(Some(&old), 100, now),
+            Err(Refused::Full)
+        );
+        assert_eq!(with(q(0, 400)).decide(Some(&old), 100, now), Ok(()));
+        assert_eq!(
+            with(q(0, 399)).decide(Some(&old), 100, now),
+            Err(Refused::Full)
+        );
+    }
+
+    #[test]
+    fn a_page_made_before_the_latest_save_is_stale_and_the_question_again_comes_first() {
+        let now = Utc::now();
+        let two = saves(&[60, 30], now);
+        let base = |b| Conditions {
+            based_on: Some(b),
+            ..Conditions::default()
+        };
+        assert_eq!(base(2).decide(Some(&two), 1, now), Ok(()));
+        assert_eq!(
+            base(1).decide(Some(&two), 1, now),
+            Err(Refused::Stale { latest: 2 })
+        );
+        assert_eq!(base(0).decide(None, 1, now), Ok(()));
+        let closed = Conditions {
+            based_on: Some(1),
+            still_allowed: Some(Box::new(|| Some("closed".into()))),
+            ..Conditions::default()
+        };
+        assert_eq!(
+            closed.decide(Some(&two), 1, now),
+            Err(Refused::NotAllowed("closed".into()))
+        );
+    }
+}

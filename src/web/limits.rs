@@ -124,16 +124,20 @@ pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let start = Instant::now();
     let expired = Arc::new(AtomicBool::new(false));
-    let stream = Deadline {
-        inner: req.take_payload(),
-        timer: Box::pin(tokio::time::sleep_until(start + BODY_IDLE)),
-        until: start + BODY_TOTAL,
-        expired: expired.clone(),
-    };
-    let boxed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(stream);
-    req.set_payload(Payload::from(boxed));
+    // A request without a body (a GET) has no deadline to keep.
+    let inner = req.take_payload();
+    if !matches!(inner, Payload::None) {
+        let start = Instant::now();
+        let stream = Deadline {
+            inner,
+            timer: Box::pin(tokio::time::sleep_until(start + BODY_IDLE)),
+            until: start + BODY_TOTAL,
+            expired: expired.clone(),
+        };
+        let boxed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(stream);
+        req.set_payload(Payload::from(boxed));
+    }
     let mut res = next.call(req).await?;
     if expired.load(Ordering::Relaxed) {
         res.response_mut()
