@@ -81,7 +81,16 @@ async fn main() {
     // A flood of saves on purpose, over many connections: neither is limited here.
     let (mut server, base) = common::start_binary_with(
         data.path(),
-        &["--saves-per-minute", "0", "--connections-per-address", "0"],
+        &[
+            "--saves-per-minute",
+            "0",
+            "--max-revisions",
+            "0",
+            "--max-member-mib",
+            "0",
+            "--connections-per-address",
+            "0",
+        ],
         None,
     );
     let http = reqwest::Client::builder()

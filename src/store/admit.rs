@@ -4,7 +4,7 @@
 //! on its way (a close, a revoked link, another tab's save, a flood of
 //! saves) is missed.
 
-use super::responses::Saves;
+use super::responses::Save;
 use chrono::{DateTime, Utc};
 
 /// Saves one member may make in [`RATE_WINDOW`] unless set otherwise: a
@@ -81,33 +81,33 @@ impl std::fmt::Display for Refused {
 
 impl Conditions {
     /// Decides a save of `row_len` bytes by a member whose stored saves are
-    /// `saves`, at `now`.
+    /// `stored`, followed by `taken` (taken earlier in the same write), at `now`.
     pub(crate) fn decide(
         self,
-        saves: Option<&Saves>,
+        stored: &[Save],
+        taken: &[Save],
         row_len: usize,
         now: DateTime<Utc>,
     ) -> Result<(), Refused> {
         if let Some(why) = self.still_allowed.and_then(|ask| ask()) {
             return Err(Refused::NotAllowed(why));
         }
-        let all = saves.map(Saves::all).unwrap_or_default();
+        let all = || stored.iter().chain(taken);
         if let Some(base) = self.based_on {
-            let latest = all.last().map_or(0, |s| s.number);
+            let latest = taken.last().or(stored.last()).map_or(0, |s| s.number);
             if latest != base {
                 return Err(Refused::Stale { latest });
             }
         }
         if let Some(q) = self.quotas {
-            let bytes: u64 = all.iter().map(|s| u64::from(s.len)).sum();
+            let count = (stored.len() + taken.len()) as u64;
+            let bytes: u64 = all().map(|s| u64::from(s.len)).sum();
             let over = |limit: u64, n: u64| limit > 0 && n > limit;
-            if over(q.max_revisions as u64, all.len() as u64 + 1)
-                || over(q.max_bytes, bytes + row_len as u64)
+            if over(q.max_revisions as u64, count + 1) || over(q.max_bytes, bytes + row_len as u64)
             {
                 return Err(Refused::Full);
             }
-            let recent: Vec<_> = all
-                .iter()
+            let recent: Vec<&Save> = all()
                 .rev()
                 .take_while(|s| now - s.time < RATE_WINDOW)
                 .collect();
@@ -126,22 +126,20 @@ impl Conditions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::responses::{Save, Status};
+    use crate::store::responses::Status;
 
-    fn saves(times: &[i64], now: DateTime<Utc>) -> Saves {
-        Saves(
-            times
-                .iter()
-                .enumerate()
-                .map(|(i, ago)| Save {
-                    number: i as u64 + 1,
-                    time: now - chrono::TimeDelta::seconds(*ago),
-                    status: Status::Draft,
-                    offset: 0,
-                    len: 100,
-                })
-                .collect(),
-        )
+    fn saves(times: &[i64], now: DateTime<Utc>) -> Vec<Save> {
+        times
+            .iter()
+            .enumerate()
+            .map(|(i, ago)| Save {
+                number: i as u64 + 1,
+                time: now - chrono::TimeDelta::seconds(*ago),
+                status: Status::Draft,
+                offset: 0,
+                len: 100,
+            })
+            .collect()
     }
 
     fn with(q: Quotas) -> Conditions {
@@ -159,11 +157,11 @@ mod tests {
             ..Quotas::default()
         };
         assert_eq!(
-            with(q).decide(Some(&saves(&[90, 50, 40], now)), 100, now),
+            with(q).decide(&saves(&[90, 50, 40], now), &[], 100, now),
             Ok(())
         );
         assert_eq!(
-            with(q).decide(Some(&saves(&[50, 40, 10], now)), 100, now),
+            with(q).decide(&saves(&[50], now), &saves(&[40, 10], now), 100, now),
             Err(Refused::TooFast { wait_secs: 10 })
         );
     }
@@ -177,14 +175,14 @@ mod tests {
             max_revisions,
             max_bytes,
         };
-        assert_eq!(with(q(4, 0)).decide(Some(&old), 100, now), Ok(()));
+        assert_eq!(with(q(4, 0)).decide(&old, &[], 100, now), Ok(()));
         assert_eq!(
-            with(q(3, 0)).decide(Some(&old), 100, now),
+            with(q(3, 0)).decide(&old, &[], 100, now),
             Err(Refused::Full)
         );
-        assert_eq!(with(q(0, 400)).decide(Some(&old), 100, now), Ok(()));
+        assert_eq!(with(q(0, 400)).decide(&old, &[], 100, now), Ok(()));
         assert_eq!(
-            with(q(0, 399)).decide(Some(&old), 100, now),
+            with(q(0, 399)).decide(&old, &[], 100, now),
             Err(Refused::Full)
         );
     }
@@ -197,19 +195,19 @@ mod tests {
             based_on: Some(b),
             ..Conditions::default()
         };
-        assert_eq!(base(2).decide(Some(&two), 1, now), Ok(()));
+        assert_eq!(base(2).decide(&two, &[], 1, now), Ok(()));
         assert_eq!(
-            base(1).decide(Some(&two), 1, now),
+            base(1).decide(&two, &[], 1, now),
             Err(Refused::Stale { latest: 2 })
         );
-        assert_eq!(base(0).decide(None, 1, now), Ok(()));
+        assert_eq!(base(0).decide(&[], &[], 1, now), Ok(()));
         let closed = Conditions {
             based_on: Some(1),
             still_allowed: Some(Box::new(|| Some("closed".into()))),
             ..Conditions::default()
         };
         assert_eq!(
-            closed.decide(Some(&two), 1, now),
+            closed.decide(&two, &[], 1, now),
             Err(Refused::NotAllowed("closed".into()))
         );
     }

@@ -457,16 +457,7 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            // A member's conditions are decided on what is stored: a second
-            // save of the same member waits for the next write, after the first.
-            while !batch.is_empty() {
-                let mut seen = std::collections::HashSet::new();
-                let (now, later): (Vec<Job>, Vec<Job>) = batch
-                    .into_iter()
-                    .partition(|j| seen.insert(j.member.clone()));
-                self.commit(now);
-                batch = later;
-            }
+            self.commit(batch);
         }
     }
 
@@ -474,6 +465,9 @@ impl Writer {
         let now = Utc::now();
         let mut bytes = Vec::new();
         let mut done = Vec::with_capacity(batch.len());
+        // The saves this batch has taken so far, per member: a member's
+        // second save in one batch is decided after its first.
+        let mut taken: std::collections::HashMap<String, Vec<Save>> = Default::default();
         for job in batch {
             let rev = Revision {
                 number: self.next + done.len() as u64,
@@ -485,8 +479,12 @@ impl Writer {
             let row = encode_row(&rev);
             let decided = {
                 let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-                job.conditions
-                    .decide(state.get(&rev.member), row.len(), now)
+                let stored = state.get(&rev.member).map(Saves::all).unwrap_or_default();
+                let taken = taken
+                    .get(&rev.member)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                job.conditions.decide(stored, taken, row.len(), now)
             };
             if let Err(why) = decided {
                 let _ = job.reply.send(Err(StoreError::Refused(why)));
@@ -502,6 +500,7 @@ impl Writer {
                 offset,
                 len,
             };
+            taken.entry(rev.member.clone()).or_default().push(save);
             done.push((Arc::new(rev), save, job.reply));
         }
         match self.append(&bytes) {
