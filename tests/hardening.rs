@@ -70,8 +70,8 @@ fn client(from: &str) -> reqwest::Client {
         .expect("a client")
 }
 
-/// A save's body, with the form token of a fresh page.
-async fn body(http: &reqwest::Client, base: &str, token: &str, p1: &str) -> String {
+/// The form token of a fresh form page.
+async fn form_token(http: &reqwest::Client, base: &str, token: &str) -> String {
     let page = http
         .get(format!("{base}/r/{token}"))
         .send()
@@ -80,7 +80,12 @@ async fn body(http: &reqwest::Client, base: &str, token: &str, p1: &str) -> Stri
         .text()
         .await
         .expect("a page");
-    let csrf = csrf_of(&page);
+    csrf_of(&page)
+}
+
+/// A save's body, with the form token of a fresh page.
+async fn body(http: &reqwest::Client, base: &str, token: &str, p1: &str) -> String {
+    let csrf = form_token(http, base, token).await;
     encode(&[("csrf", &csrf), ("action", "draft"), ("P1", p1)])
 }
 
@@ -307,15 +312,7 @@ async fn a_flood_of_saves_from_one_link_stores_ten_a_minute_and_answers_the_rest
     let server = Server::start(&[], None);
     let token = server.invite("KR");
     let http = client("127.0.0.1");
-    let page = http
-        .get(format!("{}/r/{token}", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&page);
+    let csrf = form_token(&http, &server.base, &token).await;
     // Thirty saves at once, as a script would send them.
     let sends = (0..30).map(|i| {
         let (http, url) = (http.clone(), format!("{}/r/{token}", server.base));
