@@ -78,7 +78,21 @@ async fn main() {
             .map(|m| store.invitations.issue("spam-2022", m).unwrap())
             .collect()
     };
-    let (mut server, base) = common::start_binary(data.path());
+    // A flood of saves on purpose, over many connections: neither is limited here.
+    let (mut server, base) = common::start_binary_with(
+        data.path(),
+        &[
+            "--saves-per-minute",
+            "0",
+            "--max-revisions",
+            "0",
+            "--max-member-mib",
+            "0",
+            "--connections-per-address",
+            "0",
+        ],
+        None,
+    );
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(256)

@@ -87,7 +87,8 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
     let mut acknowledged: Vec<String> = Vec::new();
     let mut rng = rand::rng();
     for round in 0..ROUNDS {
-        let (mut server, base) = common::start_binary(data.path());
+        let (mut server, base) =
+            common::start_binary_with(data.path(), &["--saves-per-minute", "0"], None);
         let stop = Arc::new(AtomicBool::new(false));
         let tasks: Vec<_> = members
             .iter()
@@ -117,7 +118,8 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
     );
 
     // One more clean start: it must load everything, setting aside at most a torn last row.
-    let (mut server, base) = common::start_binary(data.path());
+    let (mut server, base) =
+        common::start_binary_with(data.path(), &["--saves-per-minute", "0"], None);
     let health = reqwest::get(format!("{base}/health")).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
     server.kill().unwrap();

@@ -97,8 +97,8 @@ async fn guessing_links_is_held_back_per_address_after_thirty_wrong_ones() {
     assert!(wait > 0 && wait <= 600);
     assert_eq!(
         app.get(&format!("/r/{token}")).await.status().as_u16(),
-        429,
-        "while held back, no link is looked up"
+        200,
+        "wrong links never hold a valid one back"
     );
 }
 

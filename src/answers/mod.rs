@@ -1,6 +1,7 @@
 //! A response: the cells of one member's answers, built from a form post by
 //! the questionnaire's rules, with the conditions that hide questions applied.
 
+pub mod clean;
 mod conditions;
 pub mod form;
 mod show;
@@ -327,6 +328,9 @@ fn read_question(
                 if len > *max_length {
                     problems.add(q, with_cell(&col.cell, format!("This answer is {len} characters long; the limit is {max_length}. Please shorten it.")));
                 }
+                if let Some(c) = clean::stray(v) {
+                    problems.add(q, with_cell(&col.cell, clean::message(c)));
+                }
                 v.to_string()
             }
             (_, Cell::Specify { option }) => {
@@ -340,6 +344,9 @@ fn read_question(
                             crate::definition::SHORT_TEXT_MAX
                         ),
                     );
+                }
+                if let Some(c) = clean::stray(v) {
+                    problems.add(q, format!("The text for “{option}”: {}", clean::message(c)));
                 }
                 v.to_string()
             }

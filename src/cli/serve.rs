@@ -24,6 +24,8 @@ pub struct Args {
     #[arg(long, env = "SPAM_SURVEY_TRUST_PROXY")]
     pub trust_proxy: bool,
     #[command(flatten)]
+    pub limits: web::limits::Limits,
+    #[command(flatten)]
     pub dirs: Dirs,
 }
 
@@ -34,6 +36,7 @@ pub fn run(a: Args) -> Result<(), String> {
         a.base_url,
         a.secure_cookies,
         a.trust_proxy,
+        a.limits,
         &a.dirs,
     )
 }
@@ -43,6 +46,7 @@ fn serve(
     base_url: Option<String>,
     secure_cookies: bool,
     trust_proxy: bool,
+    limits: web::limits::Limits,
     dirs: &Dirs,
 ) -> Result<(), String> {
     let started = std::time::Instant::now();
@@ -89,6 +93,7 @@ fn serve(
         admin_password: std::env::var("SPAM_SURVEY_ADMIN_PASSWORD").ok(),
         secure_cookies,
         trust_proxy,
+        limits,
     };
     let (state, generated) = AppState::new(store, settings).map_err(|e| e.to_string())?;
     match generated {

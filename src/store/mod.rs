@@ -1,6 +1,7 @@
 //! Storage: the data directory and everything in it, behind one type.
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
+pub mod admit;
 pub mod chain;
 mod files;
 mod index;
@@ -50,6 +51,9 @@ pub enum StoreError {
     /// person to restore the file.
     #[error("{0}")]
     Lost(String),
+    /// A save whose conditions no longer held when it was written.
+    #[error("the save was not written: {0}")]
+    Refused(admit::Refused),
 }
 
 /// `N` bytes from the operating system's generator (keys, salts, tokens).
@@ -184,6 +188,21 @@ impl Store {
         cells: Cells,
     ) -> Result<Arc<Revision>, StoreError> {
         self.log(survey)?.save(member, status, cells).await
+    }
+
+    /// Stores a save if `conditions` still hold when it is written (decided
+    /// by the edition's writer, after every save before it).
+    pub async fn save_if(
+        &self,
+        survey: &str,
+        member: &str,
+        status: Status,
+        cells: Cells,
+        conditions: admit::Conditions,
+    ) -> Result<Arc<Revision>, StoreError> {
+        self.log(survey)?
+            .save_if(member, status, cells, conditions)
+            .await
     }
 
     /// What is stored of a member's response to an edition: its latest and

@@ -7,6 +7,7 @@
 //! has cached), so start-up and memory grow by some 60 bytes a revision,
 //! not by the size of the answers.
 
+use super::admit::Conditions;
 use super::chain::{self, Chain, set_aside};
 use super::index::{Index, Loaded, load};
 use super::rows::{Parser, read_exact_at};
@@ -127,6 +128,7 @@ struct Job {
     member: String,
     status: Status,
     cells: Cells,
+    conditions: Conditions,
     reply: oneshot::Sender<Result<Arc<Revision>, StoreError>>,
 }
 
@@ -275,12 +277,26 @@ impl ResponseLog {
         status: Status,
         cells: Cells,
     ) -> Result<Arc<Revision>, StoreError> {
+        self.save_if(member, status, cells, Conditions::default())
+            .await
+    }
+
+    /// Appends a save if `conditions` still hold when it is written (else
+    /// [`StoreError::Refused`], nothing written); answers once it is on disk.
+    pub async fn save_if(
+        &self,
+        member: &str,
+        status: Status,
+        cells: Cells,
+        conditions: Conditions,
+    ) -> Result<Arc<Revision>, StoreError> {
         let queue = self.queue.as_ref().ok_or(StoreError::ReadOnly)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             member: member.to_string(),
             status,
             cells,
+            conditions,
             reply,
         };
         queue.send(job).map_err(|_| StoreError::WriterGone)?;
@@ -444,16 +460,33 @@ impl Writer {
         let now = Utc::now();
         let mut bytes = Vec::new();
         let mut done = Vec::with_capacity(batch.len());
-        for (i, job) in batch.into_iter().enumerate() {
+        // The saves this batch has taken so far, per member: a member's
+        // second save in one batch is decided after its first.
+        let mut taken: std::collections::HashMap<String, Vec<Save>> = Default::default();
+        for job in batch {
             let rev = Revision {
-                number: self.next + i as u64,
+                number: self.next + done.len() as u64,
                 time: now,
                 member: job.member,
                 status: job.status,
                 cells: job.cells,
             };
+            let row = encode_row(&rev);
+            let decided = {
+                let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+                let stored = state.get(&rev.member).map(Saves::all).unwrap_or_default();
+                let taken = taken
+                    .get(&rev.member)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                job.conditions.decide(stored, taken, row.len(), now)
+            };
+            if let Err(why) = decided {
+                let _ = job.reply.send(Err(StoreError::Refused(why)));
+                continue;
+            }
             let offset = self.end + bytes.len() as u64;
-            bytes.extend_from_slice(&encode_row(&rev));
+            bytes.extend_from_slice(&row);
             let len = (self.end + bytes.len() as u64 - offset) as u32;
             let save = Save {
                 number: rev.number,
@@ -462,6 +495,7 @@ impl Writer {
                 offset,
                 len,
             };
+            taken.entry(rev.member.clone()).or_default().push(save);
             done.push((Arc::new(rev), save, job.reply));
         }
         match self.append(&bytes) {
@@ -493,6 +527,9 @@ impl Writer {
     }
 
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
         self.file.seek(SeekFrom::Start(self.end))?;
         self.file.write_all(bytes)?;
         self.file.sync_data()?;

@@ -23,6 +23,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("the form is larger than {0} bytes")]
     TooLarge(usize),
+    /// A body that stopped arriving or came too slowly (see `web::limits`).
+    #[error("{}", super::limits::TIMED_OUT)]
+    TimedOut,
     #[error("a form must be sent as application/x-www-form-urlencoded")]
     UnsupportedMedia,
     #[error("{0}")]
@@ -33,6 +36,9 @@ pub enum AppError {
     /// Too many failed sign-ins from one address; wait this many seconds.
     #[error("too many attempts")]
     TooManyAttempts(u64),
+    /// Too many wrong invitation links from one address; wait this many seconds.
+    #[error("too many wrong links")]
+    TooManyLinks(u64),
     #[error("{0}")]
     Internal(String),
 }
@@ -55,10 +61,13 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::SignIn => StatusCode::UNAUTHORIZED,
-            AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts(_) | AppError::TooManyLinks(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +81,11 @@ impl ResponseError for AppError {
             ),
             AppError::BadRequest(m) => ("The request could not be understood", format!("Nothing was stored: {m}."), Some("Go back, reload the form and try again.")),
             AppError::TooLarge(_) => ("The form is too large", format!("Nothing was stored: {self}."), Some("Shorten the longest answers and try again.")),
+            AppError::TimedOut => (
+                "The form did not arrive in time",
+                format!("Nothing was stored: {self} (a form must arrive whole within {} seconds, with no pause of {} seconds).", super::limits::BODY_TOTAL.as_secs(), super::limits::BODY_IDLE.as_secs()),
+                Some("Go back and press the button again; your browser usually keeps what you typed."),
+            ),
             AppError::UnsupportedMedia => ("The request could not be understood", format!("Nothing was stored: {self}."), None),
             AppError::Forbidden(m) => ("Not allowed", m.clone(), None),
             AppError::SignIn => (
@@ -83,6 +97,11 @@ impl ResponseError for AppError {
                 "Too many attempts",
                 format!("Too many wrong passwords were tried from this address. Try again in {} minute(s).", secs.div_ceil(60)),
                 None,
+            ),
+            AppError::TooManyLinks(secs) => (
+                "Too many wrong links",
+                format!("Too many invitation links that do not exist were tried from this address, so wrong links are not looked up for a while. Try again in {} minute(s).", secs.div_ceil(60)),
+                Some("A valid invitation link still works from this address: open the link exactly as it came in your invitation e-mail."),
             ),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
@@ -97,8 +116,12 @@ impl ResponseError for AppError {
         let body = page.render().unwrap_or_else(|_| message.clone());
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("text/html; charset=utf-8");
-        if let AppError::TooManyAttempts(secs) = self {
+        if let AppError::TooManyAttempts(secs) | AppError::TooManyLinks(secs) = self {
             response.insert_header(("Retry-After", secs.to_string()));
+        }
+        if let AppError::TimedOut = self {
+            // What is still to come of the body must not be read as a request.
+            response.force_close();
         }
         response.body(body)
     }

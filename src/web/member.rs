@@ -3,11 +3,13 @@
 
 use super::page_cache::PageState;
 use super::pages::html;
+use super::stale::{self, Conflict};
 use super::view::{SectionForm, Widget, form};
 use super::{AppError, AppState, MAX_BODY, csrf};
 use crate::answers::{self, Mode, Prefill, Problems, SectionView};
 use crate::definition::{Member, Survey};
-use crate::store::{MemberState, Status, token_hash};
+use crate::store::admit::{self, Conditions, Refused};
+use crate::store::{MemberState, Status, StoreError, token_hash};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -32,6 +34,18 @@ struct FormPage<'a> {
     summary: Vec<(String, String)>,
     required_left: usize,
     sections: Vec<SectionForm>,
+    /// The number of the latest save this page was made from (0: none).
+    base: u64,
+    conflict: Option<Conflict>,
+}
+
+#[derive(Template)]
+#[template(path = "member/refused.html")]
+struct RefusedPage<'a> {
+    survey_title: &'a str,
+    member_name: &'a str,
+    why: String,
+    answers: Vec<SectionView>,
 }
 
 #[derive(Template)]
@@ -63,14 +77,16 @@ struct Holder {
     member: Member,
 }
 
-/// The holder of a link; a wrong link counts against its address, and an
-/// address that has tried too many is held back (valid links too, for a while).
+/// The holder of a link. A wrong link counts against its address, and an
+/// address that has tried too many gets 429 for its wrong links; a valid
+/// link is always served, so wrong links that a third-party page makes a
+/// browser fetch cannot lock its member out.
 fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
-    let ip = super::admin::client_ip(state, req);
-    if let Some(wait) = state.link_guesses.wait(ip) {
-        return Err(AppError::TooManyAttempts(wait.as_secs()));
-    }
     let Some(h) = state.store.invitations.holder(token)? else {
+        let ip = super::admin::client_ip(state, req);
+        if let Some(wait) = state.link_guesses.wait(ip) {
+            return Err(AppError::TooManyLinks(wait.as_secs()));
+        }
         state.link_guesses.fail(ip);
         return Err(AppError::NotFound);
     };
@@ -123,6 +139,8 @@ struct FormState {
     problems: Problems,
     notice: Option<String>,
     failure: Option<(String, String)>,
+    base: u64,
+    conflict: Option<Conflict>,
 }
 
 fn render_form(
@@ -156,6 +174,8 @@ fn render_form(
         summary,
         required_left: answers::unanswered_required(survey, &f.cells).len(),
         sections: form(survey, &f.prefill, &f.problems),
+        base: f.base,
+        conflict: f.conflict,
     };
     Ok(page.render()?)
 }
@@ -242,6 +262,8 @@ fn render_show(
             problems: Problems::default(),
             notice,
             failure: None,
+            base: page_state.latest.unwrap_or(0),
+            conflict: None,
         },
     )
 }
@@ -262,8 +284,10 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u
     }
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| AppError::BadRequest(format!("the form did not arrive whole ({e})")))?;
+        let chunk = chunk.map_err(|e| match super::limits::is_deadline(&e) {
+            true => AppError::TimedOut,
+            false => AppError::BadRequest(format!("the form did not arrive whole ({e})")),
+        })?;
         if body.len() + chunk.len() > MAX_BODY {
             return Err(AppError::TooLarge(MAX_BODY));
         }
@@ -288,12 +312,13 @@ pub async fn save(
     }
     let body = read_body(&req, payload).await?;
     let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (mut action, mut given_csrf) = (None, None);
+    let (mut action, mut given_csrf, mut base) = (None, None, None);
     let mut answer_fields = Vec::with_capacity(fields.len());
     for (k, v) in fields {
         let slot = match k.as_str() {
             "action" => &mut action,
             "csrf" => &mut given_csrf,
+            "base" => &mut base,
             _ => {
                 answer_fields.push((k, v));
                 continue;
@@ -314,8 +339,20 @@ pub async fn save(
             ));
         }
     };
+    let based_on = base
+        .map(|b| b.parse::<u64>())
+        .transpose()
+        .map_err(|_| AppError::BadRequest("the form's `base` is not a revision number".into()))?;
     let checked = answers::process(survey, &answer_fields, mode)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // A page sent without its base (an older page) is taken as made from the latest save.
+    let page_base = match based_on {
+        Some(b) => b,
+        None => state
+            .store
+            .latest_number(&survey.id, &h.member.code)?
+            .unwrap_or(0),
+    };
     // Whatever goes wrong from here, the page comes back with what was typed.
     let again = |cells,
                  problems,
@@ -329,6 +366,8 @@ pub async fn save(
             problems,
             notice: None,
             failure,
+            base: page_base,
+            conflict: None,
         };
         Ok(with_status(status, render_form(&state, &token, &h, form)?))
     };
@@ -359,9 +398,20 @@ pub async fn save(
     } else {
         Status::Draft
     };
+    let conditions = Conditions {
+        based_on,
+        quotas: Some(state.limits.quotas()),
+        still_allowed: Some(still_allowed(&state, &token, &h)),
+    };
     match state
         .store
-        .save(&survey.id, &h.member.code, status, checked.cells.clone())
+        .save_if(
+            &survey.id,
+            &h.member.code,
+            status,
+            checked.cells.clone(),
+            conditions,
+        )
         .await
     {
         Ok(rev) => {
@@ -372,6 +422,18 @@ pub async fn save(
             Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, to))
                 .finish())
+        }
+        Err(StoreError::Refused(why)) => {
+            let typed = FormState {
+                prefill: Prefill::from_fields(&answer_fields),
+                cells: checked.cells,
+                problems: Problems::default(),
+                notice: None,
+                failure: None,
+                base: page_base,
+                conflict: None,
+            };
+            refused(&state, &token, &h, why, typed)
         }
         Err(e) => {
             tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "a save failed");
@@ -387,6 +449,92 @@ pub async fn save(
             )
         }
     }
+}
+
+/// The question the writer asks again when the save is written: is this
+/// link still this member's, and the round still open?
+fn still_allowed(state: &web::Data<AppState>, token: &str, h: &Holder) -> admit::StillAllowed {
+    let (state, token) = (state.clone(), token.to_string());
+    let (survey, member) = (h.survey.clone(), h.member.code.clone());
+    Box::new(move || {
+        let same = |x: &crate::store::Holder| x.survey == survey.id && x.member == member;
+        match state.store.invitations.holder(&token) {
+            Ok(Some(x)) if same(&x) => {}
+            Ok(_) => return Some("This invitation link was withdrawn or replaced by a newer one while your answers were on their way.".into()),
+            Err(e) => {
+                tracing::error!(error = %e, "the link could not be checked at the moment of writing");
+                return Some("The link could not be checked just now.".into());
+            }
+        }
+        match closed_because(&state, &survey, Utc::now()) {
+            Ok(why) => why.map(|w| format!("{w} It closed while your answers were on their way.")),
+            Err(e) => {
+                tracing::error!(error = %e, "the round could not be checked at the moment of writing");
+                Some("The round could not be checked just now.".into())
+            }
+        }
+    })
+}
+
+/// The page for a save its writer refused: the typed answers always come back.
+fn refused(
+    state: &AppState,
+    token: &str,
+    h: &Holder,
+    why: Refused,
+    mut typed: FormState,
+) -> Result<HttpResponse, AppError> {
+    let survey = &h.survey;
+    let (status, heading, text, retry) = match why {
+        Refused::NotAllowed(why) => {
+            let page = RefusedPage {
+                survey_title: &survey.title,
+                member_name: &h.member.name,
+                why,
+                answers: answers::describe(survey, &typed.cells),
+            };
+            return Ok(with_status(StatusCode::FORBIDDEN, page.render()?));
+        }
+        Refused::Stale { latest } => {
+            let stored = state.store.member(&survey.id, &h.member.code)?;
+            let (cells, time) = match &stored.latest {
+                Some(r) => (r.cells.clone(), r.time),
+                None => (vec![String::new(); survey.columns().len()], Utc::now()),
+            };
+            typed.conflict = Some(stale::conflict(survey, &typed.cells, &cells, latest, time));
+            // Pressing a button now is the choice "keep mine".
+            typed.base = latest;
+            let body = render_form(state, token, h, typed)?;
+            return Ok(with_status(StatusCode::CONFLICT, body));
+        }
+        Refused::TooFast { wait_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Nothing was saved: too many saves in a minute".to_string(),
+            format!(
+                "A response takes at most {} saves a minute. Your answers are kept below: wait {wait_secs} second(s) and press the button again.",
+                state.limits.saves_per_minute
+            ),
+            Some(wait_secs),
+        ),
+        Refused::Full => (
+            StatusCode::FORBIDDEN,
+            "Nothing was saved: this response has no room for more revisions".to_string(),
+            format!(
+                "A member's response keeps at most {} revisions or {} MiB in an edition, and this one has reached that. Your answers are kept below: copy them somewhere safe and ask the APT secretariat.",
+                state.limits.max_revisions, state.limits.max_member_mib
+            ),
+            None,
+        ),
+    };
+    typed.failure = Some((heading, text));
+    let mut res = with_status(status, render_form(state, token, h, typed)?);
+    if let Some(secs) = retry {
+        res.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(secs),
+        );
+    }
+    Ok(res)
 }
 
 /// GET /r/{token}/done: the answers as stored after a submission.

@@ -4,9 +4,11 @@
 pub mod admin;
 mod csrf;
 mod error;
+pub mod limits;
 mod member;
 pub mod page_cache;
 mod pages;
+mod stale;
 pub mod throttle;
 pub mod view;
 
@@ -37,6 +39,8 @@ pub struct AppState {
     pub link_guesses: throttle::Throttle,
     /// The member's finished pages, ready to send again.
     pub page_cache: page_cache::PageCache,
+    /// Quotas of saves and connections.
+    pub limits: limits::Limits,
 }
 
 /// Wrong invitation links one address may try within [`LINK_WINDOW`]: enough
@@ -53,6 +57,7 @@ pub struct Settings {
     pub admin_password: Option<String>,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub limits: limits::Limits,
 }
 
 impl AppState {
@@ -72,6 +77,7 @@ impl AppState {
             trust_proxy: settings.trust_proxy,
             link_guesses: throttle::Throttle::new(LINK_GUESSES, LINK_WINDOW),
             page_cache: page_cache::PageCache::default(),
+            limits: settings.limits,
         };
         Ok((state, generated))
     }
@@ -115,12 +121,23 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// Builds the server on a listener that is already bound (port 0 in tests).
 pub fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    // Behind a proxy every connection comes from the proxy: counting them
+    // per address would hold everyone back, so the proxy limits them.
+    let limit = state.limits.connections_per_address;
+    let per_address = (!state.trust_proxy && limit > 0).then_some(limit);
+    let connections = limits::Connections::default();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .wrap(security_headers())
             .wrap(Compress::default())
+            .wrap(actix_web::middleware::from_fn(limits::body_deadline))
             .configure(configure)
+    })
+    .on_connect(move |io, ext| {
+        if let Some(limit) = per_address {
+            connections.on_connect(limit, io, ext);
+        }
     })
     // A compressed answer goes out as its headers and then its body; with
     // Nagle's algorithm on, the body waits for the client's delayed ACK of

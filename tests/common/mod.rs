@@ -423,8 +423,30 @@ pub fn token_in(page: &str) -> String {
 
 /// Starts the real binary on a free port; returns it and its address once it listens.
 pub fn start_binary(data: &Path) -> (std::process::Child, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
+    start_binary_with(data, &[], None)
+}
+
+/// Starts the real binary with more arguments to `serve`, and under a
+/// limit of open files when one is given (`ulimit -n` in a shell that then
+/// becomes the server).
+pub fn start_binary_with(
+    data: &Path,
+    extra: &[&str],
+    open_files: Option<u32>,
+) -> (std::process::Child, String) {
+    let bin = env!("CARGO_BIN_EXE_spam-survey");
+    let mut command = match open_files {
+        Some(n) => {
+            let mut c = std::process::Command::new("sh");
+            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+            c
+        }
+        None => std::process::Command::new(bin),
+    };
+    let mut child = command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--surveys")
         .arg(bundled_surveys())
         .arg("--data")
         .arg(data)
