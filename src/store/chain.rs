@@ -484,7 +484,8 @@ pub fn split(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// command may be appending to it.
 pub fn check_dir(dir: &Path) -> Result<(), StoreError> {
     let mut chains = Vec::new();
-    find_chains(dir, &mut chains)?;
+    files::every_file(dir, &mut chains)?;
+    chains.retain(|p| p.to_string_lossy().ends_with(SUFFIX));
     chains.sort();
     for c in chains {
         let Some(data) = c
@@ -503,19 +504,6 @@ pub fn check_dir(dir: &Path) -> Result<(), StoreError> {
         let checked = open_for_append(&data, &mut file);
         let _ = file.unlock();
         checked?;
-    }
-    Ok(())
-}
-
-fn find_chains(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
-    for e in std::fs::read_dir(dir)? {
-        let e = e?;
-        let p = e.path();
-        if e.file_type()?.is_dir() {
-            find_chains(&p, out)?;
-        } else if p.to_string_lossy().ends_with(SUFFIX) {
-            out.push(p);
-        }
     }
     Ok(())
 }

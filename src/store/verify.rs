@@ -59,7 +59,7 @@ pub fn verify(dir: &Path) -> Result<Findings, StoreError> {
         )));
     }
     let mut paths = Vec::new();
-    walk(dir, &mut paths)?;
+    files::every_file(dir, &mut paths)?;
     paths.sort();
     let mut out = Vec::new();
     for path in paths {
@@ -110,19 +110,6 @@ fn kind_of(name: &str) -> &'static str {
         }
         _ => "unknown to spam-survey: not checked",
     }
-}
-
-fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
-    for e in std::fs::read_dir(path)? {
-        let e = e?;
-        let p = e.path();
-        if e.file_type()?.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// The state of the walk along one file and its chain.
