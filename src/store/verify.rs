@@ -88,6 +88,18 @@ pub fn verify(dir: &Path) -> Result<Findings, StoreError> {
         };
         out.push(Checked { path: rel, verdict });
     }
+    for rel in chain::listed(dir)? {
+        let data = dir.join(&rel);
+        if !data.exists() && !chain::path_of(&data).exists() {
+            out.push(Checked {
+                path: PathBuf::from(&rel),
+                verdict: Verdict::Fault(format!(
+                    "{rel} and its chain are missing, but {} lists it as a chained file: restore it from a backup",
+                    chain::LIST
+                )),
+            });
+        }
+    }
     Ok(Findings {
         files: out,
         permissions: files::warning(dir),
