@@ -504,3 +504,26 @@ async fn a_data_directory_written_before_chains_opens_and_its_chains_begin() {
     );
     assert!(out.contains("over the 5 row(s) then in the file"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_edition_folder_is_refused_at_start_and_named_by_verify() {
+    let data = with_saves().await;
+    std::fs::remove_dir_all(data.path().join("spam-2022")).expect("the folder removed");
+    let (ok, out) = verify(data.path());
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("spam-2022/responses.csv and its chain are missing"),
+        "{out}"
+    );
+    let (ok, err) = refused_start(data.path());
+    assert!(!ok, "the start is refused: {err}");
+    assert!(
+        err.contains("responses.csv and its chain are missing"),
+        "{err}"
+    );
+    assert!(err.contains("restore it (or its whole folder)"), "{err}");
+    assert!(
+        !data.path().join("spam-2022").exists(),
+        "nothing is made in its place"
+    );
+}

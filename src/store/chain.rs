@@ -484,7 +484,8 @@ pub fn split(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// command may be appending to it.
 pub fn check_dir(dir: &Path) -> Result<(), StoreError> {
     let mut chains = Vec::new();
-    find_chains(dir, &mut chains)?;
+    files::every_file(dir, &mut chains)?;
+    chains.retain(|p| p.to_string_lossy().ends_with(SUFFIX));
     chains.sort();
     for c in chains {
         let Some(data) = c
@@ -507,14 +508,54 @@ pub fn check_dir(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn find_chains(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
-    for e in std::fs::read_dir(dir)? {
-        let e = e?;
-        let p = e.path();
-        if e.file_type()?.is_dir() {
-            find_chains(&p, out)?;
-        } else if p.to_string_lossy().ends_with(SUFFIX) {
-            out.push(p);
+/// The list of every chained file of a data directory (paths inside it),
+/// itself a chained journal: a file deleted with its chain (an edition's
+/// folder removed) is still missed at the next start.
+pub const LIST: &str = "chained.csv";
+
+/// The chained files `dir`'s list names, as paths inside `dir`.
+pub fn listed(dir: &Path) -> Result<Vec<String>, StoreError> {
+    Ok(super::journal::read(&dir.join(LIST))?
+        .into_iter()
+        .filter_map(|r| r.get(0).map(str::to_string))
+        .collect())
+}
+
+/// Adds to the list every chained file of `dir` it does not name yet.
+pub fn list_chained(dir: &Path) -> Result<(), StoreError> {
+    let path = dir.join(LIST);
+    super::journal::create(&path, &["path"])?;
+    let known: std::collections::HashSet<String> = listed(dir)?.into_iter().collect();
+    let mut chains = Vec::new();
+    files::every_file(dir, &mut chains)?;
+    chains.sort();
+    for c in chains {
+        let Some(rel) = c
+            .strip_prefix(dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .and_then(|r| r.strip_suffix(SUFFIX))
+        else {
+            continue;
+        };
+        if rel != LIST && !known.contains(rel) {
+            super::journal::append(&path, &[rel])?;
+        }
+    }
+    Ok(())
+}
+
+/// At a server's start: every file the list names is there, or its chain
+/// is (which [`check_dir`] has looked at); both gone is a loss to restore.
+pub fn check_listed(dir: &Path) -> Result<(), StoreError> {
+    for rel in listed(dir)? {
+        let data = dir.join(&rel);
+        if !data.exists() && !path_of(&data).exists() {
+            return Err(StoreError::Lost(format!(
+                "{} and its chain are missing, but {} lists it as a chained file of this data directory: restore it (or its whole folder) from your backup of the data directory, then start again",
+                data.display(),
+                dir.join(LIST).display(),
+            )));
         }
     }
     Ok(())

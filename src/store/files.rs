@@ -104,3 +104,16 @@ fn shell_quote(p: &Path) -> String {
         format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
+
+/// Every file (not folder) under `dir`, at any depth, in no order.
+pub(crate) fn every_file(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            every_file(&e.path(), out)?;
+        } else {
+            out.push(e.path());
+        }
+    }
+    Ok(())
+}

@@ -35,13 +35,20 @@ pub(crate) fn create(path: &Path, header: &[&str]) -> Result<(), StoreError> {
     let line = encode(header.iter().copied())?;
     match files::private().write(true).create_new(true).open(path) {
         Ok(mut f) => {
-            f.write_all(&line)?;
-            f.sync_all()?;
-            if let Some(dir) = path.parent() {
-                sync_dir(dir)?;
-            }
-            Chain::create(path, line.len() as u64)?;
-            Ok(())
+            // Locked from its first byte: an append by another process
+            // waits until the header and the chain are both there.
+            f.lock()?;
+            let made = f
+                .write_all(&line)
+                .and_then(|_| f.sync_all())
+                .map_err(StoreError::from)
+                .and_then(|_| match path.parent() {
+                    Some(dir) => sync_dir(dir).map_err(StoreError::from),
+                    None => Ok(()),
+                })
+                .and_then(|_| Chain::create(path, line.len() as u64).map(|_| ()));
+            let _ = f.unlock();
+            made
         }
         // Another process made it in the meantime.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -106,11 +106,13 @@ impl Store {
         // Before anything is read or written: every acknowledged row is
         // where its chain says, and files written before chains get one.
         chain::check_dir(dir)?;
+        chain::check_listed(dir)?;
         for name in journal::KNOWN {
             journal::begin_chain(&dir.join(name))?;
         }
         let mut store = Store::open_unlocked(dir, surveys)?;
         store._lock = Some(lock);
+        chain::list_chained(dir)?;
         Ok(store)
     }
 

@@ -59,7 +59,7 @@ pub fn verify(dir: &Path) -> Result<Findings, StoreError> {
         )));
     }
     let mut paths = Vec::new();
-    walk(dir, &mut paths)?;
+    files::every_file(dir, &mut paths)?;
     paths.sort();
     let mut out = Vec::new();
     for path in paths {
@@ -88,6 +88,18 @@ pub fn verify(dir: &Path) -> Result<Findings, StoreError> {
         };
         out.push(Checked { path: rel, verdict });
     }
+    for rel in chain::listed(dir)? {
+        let data = dir.join(&rel);
+        if !data.exists() && !chain::path_of(&data).exists() {
+            out.push(Checked {
+                path: PathBuf::from(&rel),
+                verdict: Verdict::Fault(format!(
+                    "{rel} and its chain are missing, but {} lists it as a chained file: restore it from a backup",
+                    chain::LIST
+                )),
+            });
+        }
+    }
     Ok(Findings {
         files: out,
         permissions: files::warning(dir),
@@ -110,19 +122,6 @@ fn kind_of(name: &str) -> &'static str {
         }
         _ => "unknown to spam-survey: not checked",
     }
-}
-
-fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
-    for e in std::fs::read_dir(path)? {
-        let e = e?;
-        let p = e.path();
-        if e.file_type()?.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// The state of the walk along one file and its chain.

@@ -166,7 +166,18 @@ pub fn pager(
             grouped(paging.matching)
         )
     };
-    let (page, pages) = (paging.page, paging.pages);
+    links(position, paging.page, paging.pages, action, hidden, href)
+}
+
+/// A pager at `page` of `pages`, with the links around it.
+fn links(
+    position: String,
+    page: usize,
+    pages: usize,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    href: impl Fn(usize) -> String,
+) -> Pager {
     Pager {
         position,
         page,
@@ -235,18 +246,14 @@ impl Pages {
                 grouped(self.total)
             )
         };
-        let (page, pages) = (self.page, self.pages);
-        Pager {
+        links(
             position,
-            page,
-            pages,
-            first: (page > 1).then(|| href(1)),
-            previous: (page > 1).then(|| href(page - 1)),
-            next: (page < pages).then(|| href(page + 1)),
-            last: (page < pages).then(|| href(pages)),
-            action: action.to_string(),
-            hidden: Vec::new(),
-        }
+            self.page,
+            self.pages,
+            action.to_string(),
+            Vec::new(),
+            href,
+        )
     }
 
     /// Why the page shown is not the one asked for, if it is not.
