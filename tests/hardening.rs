@@ -408,6 +408,10 @@ async fn control_and_bidi_characters_are_refused_naming_the_question_with_the_ty
             page.contains("kept as typed"),
             "the typed answers come back"
         );
+        assert!(
+            !page.contains('\0') && !page.contains('\u{1b}'),
+            "a control character comes back as a visible mark, never raw in the page"
+        );
     }
     // Tabs, line breaks and right-to-left marks are text.
     let (status, _) = app

@@ -361,7 +361,7 @@ pub async fn save(
      -> Result<HttpResponse, AppError> {
         let failure = failure.map(|(h, t)| (h.to_string(), t.to_string()));
         let form = FormState {
-            prefill: Prefill::from_fields(&answer_fields),
+            prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
             cells,
             problems,
             notice: None,
@@ -417,7 +417,7 @@ pub async fn save(
         Ok(rev) => Ok(saved(&token, status, rev.number)),
         Err(StoreError::Refused(why)) => {
             let typed = FormState {
-                prefill: Prefill::from_fields(&answer_fields),
+                prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
                 cells: checked.cells,
                 problems: Problems::default(),
                 notice: None,
