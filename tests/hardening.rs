@@ -408,6 +408,10 @@ async fn control_and_bidi_characters_are_refused_naming_the_question_with_the_ty
             page.contains("kept as typed"),
             "the typed answers come back"
         );
+        assert!(
+            !page.contains('\0') && !page.contains('\u{1b}'),
+            "a control character comes back as a visible mark, never raw in the page"
+        );
     }
     // Tabs, line breaks and right-to-left marks are text.
     let (status, _) = app
@@ -495,4 +499,26 @@ async fn a_save_from_a_stale_tab_is_shown_with_the_differences_not_applied_and_k
     let rows = app.rows("spam-2022");
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["P1"], "from the old tab");
+}
+
+#[tokio::test]
+async fn a_button_pressed_twice_on_one_page_saves_once_and_both_presses_succeed() {
+    let app = common::TestApp::spawn().await;
+    let token = app.invite("spam-2022", "KR");
+    let page = app.form(&token).await;
+    let body = encode(&[
+        ("csrf", &csrf_of(&page)),
+        ("base", "0"),
+        ("action", "draft"),
+        ("P1", "pressed twice"),
+    ]);
+    let first = app.post_raw(&token, body.clone()).await;
+    let second = app.post_raw(&token, body).await;
+    assert_eq!(first.status().as_u16(), 303);
+    assert_eq!(
+        second.status().as_u16(),
+        303,
+        "the same answers are no conflict"
+    );
+    assert_eq!(app.rows("spam-2022").len(), 1);
 }

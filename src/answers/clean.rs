@@ -18,6 +18,21 @@ pub fn stray(text: &str) -> Option<char> {
     })
 }
 
+/// Fields as they are shown back in a form: a control character becomes
+/// U+FFFD, visible where it was (and an HTML page may not hold one);
+/// everything else is as typed.
+pub fn shown(fields: &[(String, String)]) -> Vec<(String, String)> {
+    let visible = |c: char| match c {
+        '\t' | '\n' | '\r' => c,
+        c if c.is_ascii_control() => '\u{FFFD}',
+        c => c,
+    };
+    fields
+        .iter()
+        .map(|(k, v)| (k.clone(), v.chars().map(visible).collect()))
+        .collect()
+}
+
 /// What the member reads about a stray character.
 pub fn message(c: char) -> String {
     let what = if c.is_ascii_control() {
@@ -43,5 +58,11 @@ mod tests {
         ] {
             assert_eq!(stray(&format!("ok {bad} then")), Some(bad), "{:?}", bad);
         }
+    }
+
+    #[test]
+    fn controls_are_shown_back_as_a_visible_mark_and_the_rest_as_typed() {
+        let typed = [("P1".to_string(), "a\0b\u{1b}[1m\tc\n\u{202E}".to_string())];
+        assert_eq!(shown(&typed)[0].1, "a\u{FFFD}b\u{FFFD}[1m\tc\n\u{202E}");
     }
 }

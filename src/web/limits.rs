@@ -39,17 +39,17 @@ pub const CONNECTIONS_PER_ADDRESS: usize = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 pub struct Limits {
     /// Saves one member (one link) may make in a minute; past it a save is
-    /// answered 429 with the typed answers kept.
+    /// answered 429 with the typed answers kept (0: no limit).
     #[arg(long, env = "SPAM_SURVEY_SAVES_PER_MINUTE", default_value_t = admit::SAVES_PER_MINUTE)]
     pub saves_per_minute: usize,
-    /// Revisions one member may store in one edition.
+    /// Revisions one member may store in one edition (0: no limit).
     #[arg(long, env = "SPAM_SURVEY_MAX_REVISIONS", default_value_t = admit::MAX_REVISIONS)]
     pub max_revisions: usize,
-    /// MiB of stored rows one member may have in one edition.
+    /// MiB of stored rows one member may have in one edition (0: no limit).
     #[arg(long, env = "SPAM_SURVEY_MAX_MEMBER_MIB", default_value_t = admit::MAX_MIB)]
     pub max_member_mib: u64,
     /// Connections one client address may hold open at once (not counted
-    /// with --trust-proxy: then every connection is the proxy's).
+    /// with --trust-proxy: then every connection is the proxy's; 0: no cap).
     #[arg(long, env = "SPAM_SURVEY_CONNECTIONS_PER_ADDRESS", default_value_t = CONNECTIONS_PER_ADDRESS)]
     pub connections_per_address: usize,
 }

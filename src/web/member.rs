@@ -361,7 +361,7 @@ pub async fn save(
      -> Result<HttpResponse, AppError> {
         let failure = failure.map(|(h, t)| (h.to_string(), t.to_string()));
         let form = FormState {
-            prefill: Prefill::from_fields(&answer_fields),
+            prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
             cells,
             problems,
             notice: None,
@@ -414,18 +414,10 @@ pub async fn save(
         )
         .await
     {
-        Ok(rev) => {
-            let to = match status {
-                Status::Draft => format!("/r/{}?saved={}#main", token.as_str(), rev.number),
-                Status::Submitted => format!("/r/{}/done", token.as_str()),
-            };
-            Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, to))
-                .finish())
-        }
+        Ok(rev) => Ok(saved(&token, status, rev.number)),
         Err(StoreError::Refused(why)) => {
             let typed = FormState {
-                prefill: Prefill::from_fields(&answer_fields),
+                prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
                 cells: checked.cells,
                 problems: Problems::default(),
                 notice: None,
@@ -433,7 +425,7 @@ pub async fn save(
                 base: page_base,
                 conflict: None,
             };
-            refused(&state, &token, &h, why, typed)
+            refused(&state, &token, &h, why, (status, typed))
         }
         Err(e) => {
             tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "a save failed");
@@ -476,13 +468,25 @@ fn still_allowed(state: &web::Data<AppState>, token: &str, h: &Holder) -> admit:
     })
 }
 
-/// The page for a save its writer refused: the typed answers always come back.
+/// Where a stored save sends the browser.
+fn saved(token: &str, status: Status, number: u64) -> HttpResponse {
+    let to = match status {
+        Status::Draft => format!("/r/{token}?saved={number}#main"),
+        Status::Submitted => format!("/r/{token}/done"),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
+}
+
+/// The page for a save its writer refused (`wanted` as `typed`): the typed
+/// answers always come back.
 fn refused(
     state: &AppState,
     token: &str,
     h: &Holder,
     why: Refused,
-    mut typed: FormState,
+    (wanted, mut typed): (Status, FormState),
 ) -> Result<HttpResponse, AppError> {
     let survey = &h.survey;
     let (status, heading, text, retry) = match why {
@@ -498,6 +502,10 @@ fn refused(
         Refused::Stale { latest } => {
             let stored = state.store.member(&survey.id, &h.member.code)?;
             let (cells, time) = match &stored.latest {
+                // A button pressed twice: the first press stored exactly this.
+                Some(r) if r.status == wanted && r.cells == typed.cells => {
+                    return Ok(saved(token, wanted, r.number));
+                }
                 Some(r) => (r.cells.clone(), r.time),
                 None => (vec![String::new(); survey.columns().len()], Utc::now()),
             };
