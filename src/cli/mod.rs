@@ -9,8 +9,10 @@ use crate::store::Store;
 
 mod check;
 mod demo;
+mod diff;
 mod export;
 mod invite;
+mod new_edition;
 mod report;
 mod serve;
 
@@ -52,6 +54,10 @@ enum Command {
     Report(report::Args),
     /// Fill an edition with synthetic, clearly marked demo answers.
     Demo(demo::Args),
+    /// Write next year's definition from an edition's (id, year, period and dates one year on).
+    NewEdition(new_edition::Args),
+    /// List what changed from one edition to another, by question id.
+    Diff(diff::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -63,6 +69,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Export(args) => export::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::NewEdition(args) => new_edition::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

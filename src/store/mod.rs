@@ -1,6 +1,7 @@
 //! Storage: the data directory and everything in it, behind one type.
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
+mod confirmations;
 mod index;
 mod invitations;
 mod journal;
@@ -9,6 +10,7 @@ mod round;
 mod rows;
 mod scan;
 
+pub use confirmations::Confirmation;
 pub use index::Index;
 pub use invitations::{Holder, Invitations, Invited, TOKEN_LEN, looks_like_token, token_hash};
 pub use responses::{MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};

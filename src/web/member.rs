@@ -1,6 +1,7 @@
 //! The member's pages: the questionnaire behind an invitation link, its
 //! saves, and the confirmation after a submission.
 
+use super::last_year::{self, LastYear};
 use super::page_cache::PageState;
 use super::pages::html;
 use super::view::{SectionForm, Widget, form};
@@ -32,6 +33,7 @@ struct FormPage<'a> {
     summary: Vec<(String, String)>,
     required_left: usize,
     sections: Vec<SectionForm>,
+    last_year: Option<LastYear>,
 }
 
 #[derive(Template)]
@@ -58,14 +60,14 @@ struct ClosedPage<'a> {
 }
 
 /// The edition and member a link speaks for.
-struct Holder {
-    survey: Arc<Survey>,
-    member: Member,
+pub(super) struct Holder {
+    pub(super) survey: Arc<Survey>,
+    pub(super) member: Member,
 }
 
 /// The holder of a link; a wrong link counts against its address, and an
 /// address that has tried too many is held back (valid links too, for a while).
-fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
+pub(super) fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
     let ip = super::admin::client_ip(state, req);
     if let Some(wait) = state.link_guesses.wait(ip) {
         return Err(AppError::TooManyAttempts(wait.as_secs()));
@@ -91,13 +93,13 @@ fn closes(survey: &Survey) -> String {
     format!("{} (23:59 UTC)", survey.closes.format("%-d %B %Y"))
 }
 
-fn form_scope(token: &str) -> String {
+pub(super) fn form_scope(token: &str) -> String {
     format!("member-form:{}", token_hash(token))
 }
 
 /// Why the edition takes no answers now, if it does not: the
 /// secretariat's last word, or else the definition's dates.
-fn closed_because(
+pub(super) fn closed_because(
     state: &AppState,
     survey: &Survey,
     now: DateTime<Utc>,
@@ -123,6 +125,7 @@ struct FormState {
     problems: Problems,
     notice: Option<String>,
     failure: Option<(String, String)>,
+    last_year: Option<LastYear>,
 }
 
 fn render_form(
@@ -138,6 +141,8 @@ fn render_form(
         .iter()
         .map(|(q, m)| (q.clone(), m.clone()))
         .collect();
+    let mut sections = form(survey, &f.prefill, &f.problems);
+    last_year::describe(&mut sections, &f.last_year);
     let page = FormPage {
         survey_title: &survey.title,
         member_name: &h.member.name,
@@ -155,7 +160,8 @@ fn render_form(
         failure: f.failure,
         summary,
         required_left: answers::unanswered_required(survey, &f.cells).len(),
-        sections: form(survey, &f.prefill, &f.problems),
+        sections,
+        last_year: f.last_year,
     };
     Ok(page.render()?)
 }
@@ -192,7 +198,8 @@ pub async fn show(
     // A save may have landed since the number was read: the page is filed
     // under the save it shows.
     page_state.latest = stored.latest.as_ref().map(|r| r.number);
-    let body = render_show(&state, &token, &h, &stored, &page_state)?;
+    let carried = req.query_string().contains(last_year::FROM_LAST_YEAR);
+    let body = render_show(&state, &token, &h, &stored, &page_state, carried)?;
     Ok(state
         .page_cache
         .insert(&token, page_state, body)?
@@ -206,6 +213,7 @@ fn render_show(
     h: &Holder,
     stored: &MemberState,
     page_state: &PageState,
+    carried: bool,
 ) -> Result<String, AppError> {
     let survey = &h.survey;
     if let Some(why) = &page_state.closed {
@@ -242,12 +250,16 @@ fn render_show(
             problems: Problems::default(),
             notice,
             failure: None,
+            last_year: last_year::view(state, h, stored.latest.is_some(), carried, Vec::new())?,
         },
     )
 }
 
 /// Reads a form body, refusing one past [`MAX_BODY`] while it streams in.
-async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8>, AppError> {
+pub(super) async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<Vec<u8>, AppError> {
     let form_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -290,10 +302,16 @@ pub async fn save(
     let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (mut action, mut given_csrf) = (None, None);
     let mut answer_fields = Vec::with_capacity(fields.len());
+    // The warnings the page showed, which "submit anyway" confirms.
+    let mut confirmed = Vec::new();
     for (k, v) in fields {
         let slot = match k.as_str() {
             "action" => &mut action,
             "csrf" => &mut given_csrf,
+            "confirm" => {
+                confirmed.push(v);
+                continue;
+            }
             _ => {
                 answer_fields.push((k, v));
                 continue;
@@ -307,7 +325,7 @@ pub async fn save(
     }
     let mode = match action.as_deref() {
         Some("draft") => Mode::Draft,
-        Some("submit") => Mode::Submit,
+        Some("submit" | "confirm") => Mode::Submit,
         _ => {
             return Err(AppError::BadRequest(
                 "the form must say whether to save a draft or submit".into(),
@@ -317,20 +335,29 @@ pub async fn save(
     let checked = answers::process(survey, &answer_fields, mode)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Whatever goes wrong from here, the page comes back with what was typed.
-    let again = |cells,
-                 problems,
-                 failure: Option<(&str, &str)>,
-                 status|
+    let again_warned = |cells,
+                        problems,
+                        failure: Option<(&str, &str)>,
+                        status,
+                        warnings|
      -> Result<HttpResponse, AppError> {
         let failure = failure.map(|(h, t)| (h.to_string(), t.to_string()));
+        let saved = state
+            .store
+            .latest_number(&survey.id, &h.member.code)?
+            .is_some();
         let form = FormState {
             prefill: Prefill::from_fields(&answer_fields),
             cells,
             problems,
             notice: None,
             failure,
+            last_year: last_year::view(&state, &h, saved, false, warnings)?,
         };
         Ok(with_status(status, render_form(&state, &token, &h, form)?))
+    };
+    let again = |cells, problems, failure, status| {
+        again_warned(cells, problems, failure, status, Vec::new())
     };
     let csrf_ok =
         given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
@@ -359,12 +386,52 @@ pub async fn save(
     } else {
         Status::Draft
     };
+    // A submission's figures against last year's: the page comes back with
+    // the warnings until "submit anyway" confirms every one of them.
+    let warnings = match mode {
+        Mode::Submit => last_year::warnings(&state, &h, &checked.cells)?,
+        Mode::Draft => Vec::new(),
+    };
+    let confirming = action.as_deref() == Some("confirm");
+    if warnings
+        .iter()
+        .any(|w| !confirming || !confirmed.contains(&w.key))
+    {
+        return again_warned(
+            checked.cells,
+            Problems::default(),
+            None,
+            StatusCode::OK,
+            warnings,
+        );
+    }
     match state
         .store
         .save(&survey.id, &h.member.code, status, checked.cells.clone())
         .await
     {
         Ok(rev) => {
+            let confirmations: Vec<(String, String, String)> = warnings
+                .into_iter()
+                .map(|w| (w.question, w.column, w.message))
+                .collect();
+            if let Err(e) =
+                state
+                    .store
+                    .confirm_warnings(&survey.id, &h.member.code, rev.number, &confirmations)
+            {
+                tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "confirmed warnings not recorded");
+                let failure = (
+                    "Your answers were submitted, but your confirmation was not recorded",
+                    "The server could not write which figures you confirmed. Press “Submit anyway” again in a moment, so that the secretariat knows the figures are right.",
+                );
+                return again(
+                    checked.cells,
+                    Problems::default(),
+                    Some(failure),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                );
+            }
             let to = match status {
                 Status::Draft => format!("/r/{}?saved={}#main", token.as_str(), rev.number),
                 Status::Submitted => format!("/r/{}/done", token.as_str()),

@@ -35,6 +35,8 @@ struct ResponsePage<'a> {
     shown: Option<(u64, &'static str)>,
     answers: Vec<SectionView>,
     history: Vec<HistoryLine>,
+    last_year: Option<super::last_year::SideBySide>,
+    confirmed: Vec<crate::store::Confirmation>,
 }
 
 fn by_question(sections: &[SectionView]) -> BTreeMap<String, String> {
@@ -129,6 +131,13 @@ pub async fn response(
             .map(|r| answers::describe(&survey, &r.cells))
             .unwrap_or_default(),
         history,
+        last_year: super::last_year::side_by_side(
+            &state,
+            &survey,
+            &member.code,
+            shown.map(|r| &r.cells),
+        )?,
+        confirmed: super::last_year::confirmed_by(&state, &survey, &member.code)?,
     }
     .render()?;
     Ok(page(body))
