@@ -328,3 +328,82 @@ async fn a_tenfold_figure_is_warned_then_submitted_with_its_confirmation_recorde
     let (_, csv) = admin.get("/admin/s/spam-2023/export?kind=revisions").await;
     assert!(csv.contains("A11_sms: 3500 is more than 5 times"), "{csv}");
 }
+
+/// The bundled folder with spam-2022's text changed by `edit`.
+fn folder_with_2022(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["members.csv", "spam-2021.toml", "spam-2022.toml"] {
+        std::fs::copy(common::bundled_surveys().join(f), dir.path().join(f)).unwrap();
+    }
+    let path = dir.path().join("spam-2022.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+    dir
+}
+
+fn folder_errors(dir: &tempfile::TempDir) -> String {
+    match spam_survey::definition::load_dir(dir.path()) {
+        Ok(_) => String::new(),
+        Err(e) => e
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+#[test]
+fn a_previous_id_must_name_a_question_of_the_previous_edition_that_nothing_else_claims() {
+    let renamed = |to: &str| {
+        let to = to.to_string();
+        move |t: String| {
+            t.replacen(
+                "id = \"G5\"\n",
+                &format!("id = \"G6\"\nprevious_id = \"{to}\"\n"),
+                1,
+            )
+        }
+    };
+    assert_eq!(
+        folder_errors(&folder_with_2022(renamed("G5"))),
+        "",
+        "G6 was G5"
+    );
+    let unknown = folder_errors(&folder_with_2022(renamed("Z9")));
+    assert!(
+        unknown
+            .contains("question G6: `previous_id` names Z9, which is not a question of spam-2021"),
+        "{unknown}"
+    );
+    let own = folder_errors(&folder_with_2022(renamed("G4")));
+    assert!(
+        own.contains("`previous_id` names G4, but this edition has a question G4 of its own"),
+        "{own}"
+    );
+}
+
+#[test]
+fn a_jump_factor_must_be_above_one_and_only_on_numbers() {
+    let at_one = folder_errors(&folder_with_2022(|t| {
+        t.replacen("members = ", "jump_factor = 1\nmembers = ", 1)
+    }));
+    assert!(
+        at_one.contains("`jump_factor` must be a number above 1 and at most 1000, not 1"),
+        "{at_one}"
+    );
+    let on_text = folder_errors(&folder_with_2022(|t| {
+        t.replacen("id = \"G5\"\n", "id = \"G5\"\njump_factor = 3\n", 1)
+    }));
+    assert!(
+        on_text.contains("`jump_factor` does not apply to a question of type text"),
+        "{on_text}"
+    );
+    let on_a10 = folder_errors(&folder_with_2022(|t| {
+        t.replacen(
+            "years = [2019, 2020, 2021]",
+            "years = [2019, 2020, 2021]\njump_factor = 2.5",
+            1,
+        )
+    }));
+    assert_eq!(on_a10, "");
+}
