@@ -278,7 +278,7 @@ async fn a_tenfold_figure_is_warned_then_submitted_with_its_confirmation_recorde
         "{page}"
     );
     assert!(page.contains("id=\"warn-A11\""));
-    assert!(page.contains("3500 is more than 5 times the 350 you gave in 2022"));
+    assert!(page.contains("SMS/MMS: 3500 is more than 5 times the 350 you gave in 2022"));
     assert!(page.contains("value=\"3500\""), "the typed figure is kept");
     assert!(page.contains("value=\"A11_sms:jump:3500\""));
     assert_eq!(app.rows("spam-2023").len(), 1, "only the draft");
@@ -326,7 +326,10 @@ async fn a_tenfold_figure_is_warned_then_submitted_with_its_confirmation_recorde
     let (_, overview) = admin.get("/admin/s/spam-2023").await;
     assert!(overview.contains("warnings confirmed"));
     let (_, csv) = admin.get("/admin/s/spam-2023/export?kind=revisions").await;
-    assert!(csv.contains("A11_sms: 3500 is more than 5 times"), "{csv}");
+    assert!(
+        csv.contains("A11_sms: SMS/MMS: 3500 is more than 5 times"),
+        "{csv}"
+    );
 }
 
 /// The bundled folder with spam-2022's text changed by `edit`.

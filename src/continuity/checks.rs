@@ -5,7 +5,7 @@
 
 use super::{Matching, year_of};
 use crate::answers::Cells;
-use crate::definition::{Kind, UNKNOWN};
+use crate::definition::{Cell, Kind, UNKNOWN};
 
 /// One figure to confirm before a submission is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,11 +109,21 @@ pub fn warnings(m: &Matching, before: &Cells, now: &Cells) -> Vec<Warning> {
             }
             continue;
         }
+        // A row of a matrix is named, as the question asks several figures.
+        let row_label = |i: usize| match (&pair.now.kind, &m.now.columns()[i].cell) {
+            (Kind::MatrixNumber { rows, .. }, Cell::Row { row }) => rows
+                .iter()
+                .find(|r| &r.code == row)
+                .map(|r| format!("{}: ", r.label))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         for (i, j) in columns {
             if let (Some(old), Some(new)) = (figure(&before[j]), figure(&now[i]))
                 && jumps(old, new, factor)
             {
-                warn(i, "jump", new, jump(old, new));
+                let message = format!("{}{}", row_label(i), jump(old, new));
+                warn(i, "jump", new, message);
             }
         }
     }
