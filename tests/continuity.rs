@@ -410,3 +410,23 @@ fn a_jump_factor_must_be_above_one_and_only_on_numbers() {
     }));
     assert_eq!(on_a10, "");
 }
+
+#[tokio::test]
+async fn the_2023_form_follows_a_new_2022_submission_though_its_page_was_cached() {
+    let dir = surveys_with_2023(|t| t);
+    let app = TestApp::spawn_with(dir.path()).await;
+    let token22 = app.invite("spam-2022", "AU");
+    let (status, _) = app.save(&token22, "submit", &full_2022()).await;
+    assert_eq!(status, 303);
+    let token23 = app.invite("spam-2023", "AU");
+    assert!(app.form(&token23).await.contains("+1000 USD"));
+    let again = with(&full_2022(), &[("B9", "+2000 USD")]);
+    let (status, _) = app.save(&token22, "submit", &again).await;
+    assert_eq!(status, 303);
+    let page = app.form(&token23).await;
+    assert!(
+        page.contains("+2000 USD"),
+        "the latest 2022 submission is shown"
+    );
+    assert!(!page.contains("+1000 USD"));
+}

@@ -68,6 +68,26 @@ pub fn previous_submitted(
     Ok(stored.latest_submitted.map(|r| (before, r.cells.clone())))
 }
 
+/// The number of the member's latest submission to the previous edition
+/// (cheap: no answers are read), for the page cache to follow it.
+pub fn previous_number(
+    state: &AppState,
+    survey: &Survey,
+    member: &str,
+) -> Result<Option<u64>, AppError> {
+    let Some(prev) = survey.previous.as_deref() else {
+        return Ok(None);
+    };
+    if state.store.survey(prev).is_err() {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .saves(prev, member)?
+        .latest_submitted()
+        .map(|s| s.number))
+}
+
 /// What the form of `h` shows of last year, given whether anything is
 /// saved yet, whether a draft was just made from last year, and the
 /// warnings of a submission; None when there is no previous submission.

@@ -190,6 +190,7 @@ pub async fn show(
         latest: state.store.latest_number(&survey.id, &h.member.code)?,
         just_saved: req.query_string().starts_with("saved="),
         closed,
+        previous: last_year::previous_number(&state, survey, &h.member.code)?,
     };
     if let Some(page) = state.page_cache.get(&token, &page_state) {
         return Ok(page.respond(&req));
