@@ -12,14 +12,9 @@ fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_spam-survey"))
 }
 
-/// A copy of the bundled surveys with spam-2023 made by `new-edition`,
-/// passed through `edit` (to take an option away, say).
-fn surveys_with_2023(edit: impl Fn(String) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["members.csv", "spam-2021.toml", "spam-2022.toml"] {
-        std::fs::copy(common::bundled_surveys().join(f), dir.path().join(f)).unwrap();
-    }
-    let out = binary()
+/// `spam-survey new-edition --from spam-2022 --id spam-2023` on a folder.
+fn new_2023(surveys: &std::path::Path) -> std::process::Output {
+    binary()
         .args([
             "new-edition",
             "--from",
@@ -28,9 +23,19 @@ fn surveys_with_2023(edit: impl Fn(String) -> String) -> tempfile::TempDir {
             "spam-2023",
             "--surveys",
         ])
-        .arg(dir.path())
+        .arg(surveys)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// A copy of the bundled surveys with spam-2023 made by `new-edition`,
+/// passed through `edit` (to take an option away, say).
+fn surveys_with_2023(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["members.csv", "spam-2021.toml", "spam-2022.toml"] {
+        std::fs::copy(common::bundled_surveys().join(f), dir.path().join(f)).unwrap();
+    }
+    let out = new_2023(dir.path());
     assert!(
         out.status.success(),
         "{}",
@@ -83,18 +88,7 @@ fn new_edition_writes_a_file_that_passes_check_and_refuses_to_overwrite() {
     );
     // Made again: refused, and the file is as it was.
     std::fs::write(&path, "# the secretariat's own edits\n").unwrap();
-    let again = binary()
-        .args([
-            "new-edition",
-            "--from",
-            "spam-2022",
-            "--id",
-            "spam-2023",
-            "--surveys",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let again = new_2023(dir.path());
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     assert_eq!(

@@ -2,7 +2,7 @@
 //! each question, "start from last year", and the soft checks of a
 //! submission. Thin: the matching and the checks are in `continuity`.
 
-use super::member::{Holder, closed_because, form_scope, holder, read_body};
+use super::member::{Holder, form_scope, posted};
 use super::view::SectionForm;
 use super::{AppError, AppState, csrf};
 use crate::answers::{AnswerView, Cells};
@@ -12,7 +12,6 @@ use crate::definition::Survey;
 use crate::store::Status;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use std::sync::Arc;
 
 /// The query that follows a draft made from last year's answers.
@@ -147,16 +146,8 @@ pub(super) async fn start(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &req, &token)?;
+    let (h, fields) = posted(&state, &req, &token, payload).await?;
     let survey = &h.survey;
-    if let Some(why) = closed_because(&state, survey, Utc::now())? {
-        return Err(AppError::Forbidden(format!(
-            "{why} Answers can no longer be changed; nothing was stored."
-        )));
-    }
-    let body = read_body(&req, payload).await?;
-    let fields =
-        crate::answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut given = None;
     for (k, v) in fields {
         if k != "csrf" || given.replace(v).is_some() {

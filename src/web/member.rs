@@ -67,7 +67,7 @@ pub(super) struct Holder {
 
 /// The holder of a link; a wrong link counts against its address, and an
 /// address that has tried too many is held back (valid links too, for a while).
-pub(super) fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
+fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
     let ip = super::admin::client_ip(state, req);
     if let Some(wait) = state.link_guesses.wait(ip) {
         return Err(AppError::TooManyAttempts(wait.as_secs()));
@@ -99,7 +99,7 @@ pub(super) fn form_scope(token: &str) -> String {
 
 /// Why the edition takes no answers now, if it does not: the
 /// secretariat's last word, or else the definition's dates.
-pub(super) fn closed_because(
+fn closed_because(
     state: &AppState,
     survey: &Survey,
     now: DateTime<Utc>,
@@ -257,10 +257,7 @@ fn render_show(
 }
 
 /// Reads a form body, refusing one past [`MAX_BODY`] while it streams in.
-pub(super) async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-) -> Result<Vec<u8>, AppError> {
+async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8>, AppError> {
     let form_type = req
         .headers()
         .get(CONTENT_TYPE)
@@ -285,6 +282,25 @@ pub(super) async fn read_body(
     Ok(body)
 }
 
+/// The holder of a link and the fields it posts, while its edition takes
+/// answers: what every post of the member's form starts with.
+pub(super) async fn posted(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+    payload: web::Payload,
+) -> Result<(Holder, Vec<(String, String)>), AppError> {
+    let h = holder(state, req, token)?;
+    if let Some(why) = closed_because(state, &h.survey, Utc::now())? {
+        return Err(AppError::Forbidden(format!(
+            "{why} Answers can no longer be changed; nothing was stored."
+        )));
+    }
+    let body = read_body(req, payload).await?;
+    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((h, fields))
+}
+
 /// POST /r/{token}: save a draft or submit.
 pub async fn save(
     state: web::Data<AppState>,
@@ -292,15 +308,8 @@ pub async fn save(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &req, &token)?;
+    let (h, fields) = posted(&state, &req, &token, payload).await?;
     let survey = &h.survey;
-    if let Some(why) = closed_because(&state, survey, Utc::now())? {
-        return Err(AppError::Forbidden(format!(
-            "{why} Answers can no longer be changed; nothing was stored."
-        )));
-    }
-    let body = read_body(&req, payload).await?;
-    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (mut action, mut given_csrf) = (None, None);
     let mut answer_fields = Vec::with_capacity(fields.len());
     // The warnings the page showed, which "submit anyway" confirms.
