@@ -9,6 +9,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod continuity;
 pub mod definition;
 pub mod demo;
 pub mod export;

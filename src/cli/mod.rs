@@ -9,8 +9,10 @@ use crate::store::Store;
 
 mod check;
 mod demo;
+mod diff;
 mod export;
 mod invite;
+mod new_edition;
 mod report;
 mod serve;
 mod verify;
@@ -56,6 +58,10 @@ enum Command {
     /// Check every file of the data directory against its chain; exits
     /// non-zero naming the first line changed, removed or inserted.
     Verify(verify::Args),
+    /// Write next year's definition from an edition's (id, year, period and dates one year on).
+    NewEdition(new_edition::Args),
+    /// List what changed from one edition to another, by question id.
+    Diff(diff::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -68,6 +74,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::NewEdition(args) => new_edition::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

@@ -97,6 +97,23 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
             message,
         });
     }
+    for (file, l) in &loaded {
+        let earlier = l.survey.previous.as_ref().and_then(|p| {
+            loaded
+                .iter()
+                .find(|(_, o)| &o.survey.id == p && o.survey.year < l.survey.year)
+        });
+        errors.extend(
+            previous_ids(&l.survey, earlier.map(|(_, o)| &o.survey))
+                .into_iter()
+                .map(|(question, message)| DefinitionError {
+                    file: file.clone(),
+                    line: None,
+                    question: Some(question),
+                    message,
+                }),
+        );
+    }
     if errors.is_empty() {
         let mut surveys: Vec<Survey> = loaded.into_iter().map(|(_, l)| l.survey).collect();
         surveys.sort_by(|a, b| a.id.cmp(&b.id));
@@ -106,6 +123,37 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Survey>, Vec<DefinitionError>> {
         errors.sort_by(|a, b| a.file.cmp(&b.file));
         Err(errors)
     }
+}
+
+/// What is wrong with the `previous_id` of the questions of `survey`: each
+/// names a question of the previous edition (when it is known), which no
+/// question of this edition has as its own id and no other one claims.
+fn previous_ids(survey: &Survey, previous: Option<&Survey>) -> Vec<(String, String)> {
+    let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for q in survey.questions() {
+        let Some(p) = &q.previous_id else { continue };
+        let message = if survey.question(p).is_some() {
+            format!(
+                "`previous_id` names {p}, but this edition has a question {p} of its own: the two would both stand for it"
+            )
+        } else if let Some(other) = claimed.insert(p, &q.id) {
+            format!("`previous_id` names {p}, which question {other} names already")
+        } else {
+            match previous {
+                Some(prev) if prev.question(p).is_none() => format!(
+                    "`previous_id` names {p}, which is not a question of {}",
+                    prev.id
+                ),
+                None if survey.previous.is_none() => {
+                    "`previous_id` needs the edition's `previous`: the edition it names a question of".to_string()
+                }
+                _ => continue,
+            }
+        };
+        out.push((q.id.clone(), message));
+    }
+    out
 }
 
 /// Loads and checks one definition file. That `previous` names an earlier
@@ -190,6 +238,8 @@ struct RawSurvey {
     contact: Option<String>,
     #[serde(default)]
     count_associates: bool,
+    /// The edition's factor for figures that jump from the previous edition.
+    jump_factor: Option<Spanned<f64>>,
     #[serde(default)]
     lists: BTreeMap<String, Spanned<Vec<RawChoice>>>,
     sections: Vec<RawSection>,
@@ -248,6 +298,9 @@ struct RawQuestion {
     shown_if: Option<RawCondition>,
     #[serde(default)]
     private: bool,
+    /// The id this question had in the `previous` edition, when renamed.
+    previous_id: Option<String>,
+    jump_factor: Option<f64>,
     options: Option<Vec<RawChoice>>,
     options_from: Option<String>,
     select: Option<bool>,
@@ -294,6 +347,7 @@ impl RawQuestion {
             ("columns", self.columns.is_some()),
             ("of", self.of.is_some()),
             ("top", self.top.is_some()),
+            ("jump_factor", self.jump_factor.is_some()),
         ];
         keys.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect()
     }
@@ -304,8 +358,8 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
         "single" => &["options", "options_from", "select"],
         "multi" => &["options", "options_from"],
         "yesno" | "yesno_dk" => &[],
-        "number" => &["min", "max", "unknown", "unit"],
-        "number_per_year" => &["years", "min", "max", "unknown"],
+        "number" => &["min", "max", "unknown", "unit", "jump_factor"],
+        "number_per_year" => &["years", "min", "max", "unknown", "jump_factor"],
         "text" => &["long", "max_length", "format", "parts"],
         "scale" => &["min", "max", "min_label", "max_label"],
         "matrix_choice" => &["rows", "rows_from", "rows_picked_in", "columns"],
@@ -316,6 +370,7 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
             "min",
             "max",
             "unknown",
+            "jump_factor",
         ],
         "rank" => &["of", "top"],
         _ => return None,
@@ -431,7 +486,7 @@ fn is_question_id(s: &str) -> bool {
 }
 
 /// Whether `s` may name an edition: also what keeps it safe as a file name.
-pub(crate) fn is_survey_id(s: &str) -> bool {
+pub fn is_survey_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 60
         && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
@@ -676,6 +731,18 @@ impl Checker {
         }
     }
 
+    /// A factor for figures that jump: above 1 (else every figure would jump).
+    fn jump_factor(&mut self, line: usize, q: Option<&str>, f: f64) -> f64 {
+        if !(f > 1.0 && f <= 1000.0) {
+            self.fail(
+                Some(line),
+                q,
+                format!("`jump_factor` must be a number above 1 and at most 1000, not {f}"),
+            );
+        }
+        f
+    }
+
     fn text_format(&mut self, line: usize, q: &str, f: &Option<String>) -> TextFormat {
         match f.as_deref() {
             None => TextFormat::Plain,
@@ -748,6 +815,10 @@ impl Checker {
                 Arc::default()
             }
         };
+        let jump_factor = raw.jump_factor.map(|f| {
+            let line = self.line_of(f.span().start);
+            self.jump_factor(line, None, *f.get_ref())
+        });
         self.check_lists(raw.lists);
 
         let mut sections = Vec::new();
@@ -900,6 +971,7 @@ impl Checker {
                 opens: opens?,
                 closes: closes?,
                 previous,
+                jump_factor,
                 members,
                 sections,
                 columns,
@@ -1131,6 +1203,15 @@ impl Checker {
             .shown_if
             .as_ref()
             .and_then(|c| self.condition(at, c, earlier));
+        if let Some(p) = &rq.previous_id
+            && (!is_question_id(p) || p == qid)
+        {
+            self.fail_q(
+                at,
+                format!("`previous_id` must be the id this question had in the previous edition, another question id such as A10, not `{p}`"),
+            );
+        }
+        let jump_factor = rq.jump_factor.map(|f| self.jump_factor(line, Some(qid), f));
         let question = Question {
             id: qid.to_string(),
             text: rq.text.clone(),
@@ -1138,6 +1219,8 @@ impl Checker {
             required: rq.required,
             shown_if,
             private: rq.private,
+            previous_id: rq.previous_id.clone(),
+            jump_factor,
             kind,
             cells: 0..0,
         };

@@ -4,6 +4,7 @@
 mod load;
 mod members;
 
+pub use load::is_survey_id;
 pub use load::{DefinitionError, load_dir, load_file};
 pub use members::{Member, MemberList, MemberStatus, is_member_code, load_members};
 
@@ -18,6 +19,10 @@ pub const SHORT_TEXT_MAX: usize = 500;
 pub const LONG_TEXT_MAX: usize = 10_000;
 /// What a number cell holds when the respondent said the figure is unknown.
 pub const UNKNOWN: &str = "unknown";
+/// A figure more than this many times above or below the member's figure
+/// of the previous edition is questioned on submission, unless the
+/// definition sets its own `jump_factor`.
+pub const JUMP_FACTOR: f64 = 5.0;
 /// The separator between option codes in the one cell of a multi.
 pub const MULTI_SEPARATOR: char = ';';
 
@@ -34,6 +39,10 @@ pub struct Survey {
     /// ...until 23:59:59 UTC on this day.
     pub closes: NaiveDate,
     pub previous: Option<String>,
+    /// How many times above or below the member's figure of the previous
+    /// edition a figure is before it is questioned on submission
+    /// (`jump_factor`; [`JUMP_FACTOR`] when not given).
+    pub jump_factor: Option<f64>,
     /// Shared by the editions that name the same list file.
     pub members: std::sync::Arc<MemberList>,
     pub sections: Vec<Section>,
@@ -98,6 +107,11 @@ pub struct Question {
     /// Personal data (a contact person): kept and exported for the
     /// secretariat, never quoted in the published report.
     pub private: bool,
+    /// The id this question had in the previous edition (`previous_id`),
+    /// when it was renamed: the editions' answers are then set side by side.
+    pub previous_id: Option<String>,
+    /// This question's own factor for figures that jump (numbers only).
+    pub jump_factor: Option<f64>,
     pub kind: Kind,
     /// The range of this question's cells in [`Survey::columns`].
     pub cells: std::ops::Range<usize>,
@@ -294,6 +308,12 @@ impl Survey {
     pub(crate) fn assemble(mut self) -> Survey {
         self.index = Index::new(&self.sections, &self.columns);
         self
+    }
+
+    /// The factor by which a figure of `q` may differ from the member's
+    /// figure of the previous edition before it is questioned.
+    pub fn jump_factor_of(&self, q: &Question) -> f64 {
+        q.jump_factor.or(self.jump_factor).unwrap_or(JUMP_FACTOR)
     }
 
     /// The member with this code, if it is on this edition's list.

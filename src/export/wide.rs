@@ -44,6 +44,10 @@ pub fn responses(
     })
 }
 
+/// The last column of the revisions file: the warnings a submission was
+/// confirmed with, `column: warning`, several joined by ` | `.
+pub const CONFIRMED_COLUMN: &str = "confirmed_warnings";
+
 /// Every saved revision, drafts included, in file order, read from disk as
 /// it goes: memory does not grow with the number of revisions.
 pub fn revisions(
@@ -53,7 +57,22 @@ pub fn revisions(
     sheet: &mut Sheet,
 ) -> Result<(), ExportError> {
     let layout = Layout::new(survey);
-    sheet.header(REVISIONS_ID_COLUMNS.into_iter().chain(layout.headers()))?;
+    sheet.header(
+        REVISIONS_ID_COLUMNS
+            .into_iter()
+            .chain(layout.headers())
+            .chain([CONFIRMED_COLUMN]),
+    )?;
+    // The warnings each submission was confirmed with ("submit anyway"),
+    // from the journal beside the responses; a small file.
+    let mut confirmed: std::collections::HashMap<(String, u64), String> = Default::default();
+    for c in store.confirmations(&survey.id)? {
+        let text = confirmed.entry((c.member, c.revision)).or_default();
+        if !text.is_empty() {
+            text.push_str(" | ");
+        }
+        text.push_str(&format!("{}: {}", c.column, c.warning));
+    }
     for rev in store.scan(&survey.id)? {
         let rev = rev?;
         sheet.field(&rev.number.to_string());
@@ -61,6 +80,8 @@ pub fn revisions(
         sheet.field(&rev.member);
         sheet.field(rev.status.as_str());
         layout.write(&rev.cells, options.labels, sheet);
+        let key = (rev.member, rev.number);
+        sheet.field(confirmed.get(&key).map(String::as_str).unwrap_or(""));
         sheet.end_row()?;
     }
     Ok(())

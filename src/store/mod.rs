@@ -3,6 +3,7 @@
 
 pub mod admit;
 pub mod chain;
+mod confirmations;
 mod files;
 mod index;
 mod invitations;
@@ -13,6 +14,7 @@ mod rows;
 mod scan;
 mod verify;
 
+pub use confirmations::Confirmation;
 pub use files::{create_dir as create_private_dir, warning as permissions_warning, write_private};
 pub use index::Index;
 pub use invitations::{Holder, Invitations, Invited, TOKEN_LEN, looks_like_token, token_hash};

@@ -1,6 +1,7 @@
 //! The member's pages: the questionnaire behind an invitation link, its
 //! saves, and the confirmation after a submission.
 
+use super::last_year::{self, LastYear};
 use super::page_cache::PageState;
 use super::pages::html;
 use super::stale::{self, Conflict};
@@ -37,6 +38,7 @@ struct FormPage<'a> {
     /// The number of the latest save this page was made from (0: none).
     base: u64,
     conflict: Option<Conflict>,
+    last_year: Option<LastYear>,
 }
 
 #[derive(Template)]
@@ -72,9 +74,9 @@ struct ClosedPage<'a> {
 }
 
 /// The edition and member a link speaks for.
-struct Holder {
-    survey: Arc<Survey>,
-    member: Member,
+pub(super) struct Holder {
+    pub(super) survey: Arc<Survey>,
+    pub(super) member: Member,
 }
 
 /// The holder of a link. A wrong link counts against its address, and an
@@ -107,7 +109,7 @@ fn closes(survey: &Survey) -> String {
     format!("{} (23:59 UTC)", survey.closes.format("%-d %B %Y"))
 }
 
-fn form_scope(token: &str) -> String {
+pub(super) fn form_scope(token: &str) -> String {
     format!("member-form:{}", token_hash(token))
 }
 
@@ -141,6 +143,7 @@ struct FormState {
     failure: Option<(String, String)>,
     base: u64,
     conflict: Option<Conflict>,
+    last_year: Option<LastYear>,
 }
 
 fn render_form(
@@ -156,6 +159,8 @@ fn render_form(
         .iter()
         .map(|(q, m)| (q.clone(), m.clone()))
         .collect();
+    let mut sections = form(survey, &f.prefill, &f.problems);
+    last_year::describe(&mut sections, &f.last_year);
     let page = FormPage {
         survey_title: &survey.title,
         member_name: &h.member.name,
@@ -173,9 +178,10 @@ fn render_form(
         failure: f.failure,
         summary,
         required_left: answers::unanswered_required(survey, &f.cells).len(),
-        sections: form(survey, &f.prefill, &f.problems),
+        sections,
         base: f.base,
         conflict: f.conflict,
+        last_year: f.last_year,
     };
     Ok(page.render()?)
 }
@@ -204,6 +210,7 @@ pub async fn show(
         latest: state.store.latest_number(&survey.id, &h.member.code)?,
         just_saved: req.query_string().starts_with("saved="),
         closed,
+        previous: last_year::previous_number(&state, survey, &h.member.code)?,
     };
     if let Some(page) = state.page_cache.get(&token, &page_state) {
         return Ok(page.respond(&req));
@@ -212,7 +219,8 @@ pub async fn show(
     // A save may have landed since the number was read: the page is filed
     // under the save it shows.
     page_state.latest = stored.latest.as_ref().map(|r| r.number);
-    let body = render_show(&state, &token, &h, &stored, &page_state)?;
+    let carried = req.query_string().contains(last_year::FROM_LAST_YEAR);
+    let body = render_show(&state, &token, &h, &stored, &page_state, carried)?;
     Ok(state
         .page_cache
         .insert(&token, page_state, body)?
@@ -226,6 +234,7 @@ fn render_show(
     h: &Holder,
     stored: &MemberState,
     page_state: &PageState,
+    carried: bool,
 ) -> Result<String, AppError> {
     let survey = &h.survey;
     if let Some(why) = &page_state.closed {
@@ -264,6 +273,7 @@ fn render_show(
             failure: None,
             base: page_state.latest.unwrap_or(0),
             conflict: None,
+            last_year: last_year::view(state, h, stored.latest.is_some(), carried, Vec::new())?,
         },
     )
 }
@@ -296,6 +306,25 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u
     Ok(body)
 }
 
+/// The holder of a link and the fields it posts, while its edition takes
+/// answers: what every post of the member's form starts with.
+pub(super) async fn posted(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+    payload: web::Payload,
+) -> Result<(Holder, Vec<(String, String)>), AppError> {
+    let h = holder(state, req, token)?;
+    if let Some(why) = closed_because(state, &h.survey, Utc::now())? {
+        return Err(AppError::Forbidden(format!(
+            "{why} Answers can no longer be changed; nothing was stored."
+        )));
+    }
+    let body = read_body(req, payload).await?;
+    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((h, fields))
+}
+
 /// POST /r/{token}: save a draft or submit.
 pub async fn save(
     state: web::Data<AppState>,
@@ -303,22 +332,21 @@ pub async fn save(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let h = holder(&state, &req, &token)?;
+    let (h, fields) = posted(&state, &req, &token, payload).await?;
     let survey = &h.survey;
-    if let Some(why) = closed_because(&state, survey, Utc::now())? {
-        return Err(AppError::Forbidden(format!(
-            "{why} Answers can no longer be changed; nothing was stored."
-        )));
-    }
-    let body = read_body(&req, payload).await?;
-    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let (mut action, mut given_csrf, mut base) = (None, None, None);
     let mut answer_fields = Vec::with_capacity(fields.len());
+    // The warnings the page showed, which "submit anyway" confirms.
+    let mut confirmed = Vec::new();
     for (k, v) in fields {
         let slot = match k.as_str() {
             "action" => &mut action,
             "csrf" => &mut given_csrf,
             "base" => &mut base,
+            "confirm" => {
+                confirmed.push(v);
+                continue;
+            }
             _ => {
                 answer_fields.push((k, v));
                 continue;
@@ -332,7 +360,7 @@ pub async fn save(
     }
     let mode = match action.as_deref() {
         Some("draft") => Mode::Draft,
-        Some("submit") => Mode::Submit,
+        Some("submit" | "confirm") => Mode::Submit,
         _ => {
             return Err(AppError::BadRequest(
                 "the form must say whether to save a draft or submit".into(),
@@ -354,12 +382,17 @@ pub async fn save(
             .unwrap_or(0),
     };
     // Whatever goes wrong from here, the page comes back with what was typed.
-    let again = |cells,
-                 problems,
-                 failure: Option<(&str, &str)>,
-                 status|
+    let again_warned = |cells,
+                        problems,
+                        failure: Option<(&str, &str)>,
+                        status,
+                        warnings|
      -> Result<HttpResponse, AppError> {
         let failure = failure.map(|(h, t)| (h.to_string(), t.to_string()));
+        let saved = state
+            .store
+            .latest_number(&survey.id, &h.member.code)?
+            .is_some();
         let form = FormState {
             prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
             cells,
@@ -368,8 +401,12 @@ pub async fn save(
             failure,
             base: page_base,
             conflict: None,
+            last_year: last_year::view(&state, &h, saved, false, warnings)?,
         };
         Ok(with_status(status, render_form(&state, &token, &h, form)?))
+    };
+    let again = |cells, problems, failure, status| {
+        again_warned(cells, problems, failure, status, Vec::new())
     };
     let csrf_ok =
         given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
@@ -398,6 +435,25 @@ pub async fn save(
     } else {
         Status::Draft
     };
+    // A submission's figures against last year's: the page comes back with
+    // the warnings until "submit anyway" confirms every one of them.
+    let warnings = match mode {
+        Mode::Submit => last_year::warnings(&state, &h, &checked.cells)?,
+        Mode::Draft => Vec::new(),
+    };
+    let confirming = action.as_deref() == Some("confirm");
+    if warnings
+        .iter()
+        .any(|w| !confirming || !confirmed.contains(&w.key))
+    {
+        return again_warned(
+            checked.cells,
+            Problems::default(),
+            None,
+            StatusCode::OK,
+            warnings,
+        );
+    }
     let conditions = Conditions {
         based_on,
         quotas: Some(state.limits.quotas()),
@@ -414,7 +470,30 @@ pub async fn save(
         )
         .await
     {
-        Ok(rev) => Ok(saved(&token, status, rev.number)),
+        Ok(rev) => {
+            let confirmations: Vec<(String, String, String)> = warnings
+                .into_iter()
+                .map(|w| (w.question, w.column, w.message))
+                .collect();
+            if let Err(e) =
+                state
+                    .store
+                    .confirm_warnings(&survey.id, &h.member.code, rev.number, &confirmations)
+            {
+                tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "confirmed warnings not recorded");
+                let failure = (
+                    "Your answers were submitted, but your confirmation was not recorded",
+                    "The server could not write which figures you confirmed. Press “Submit anyway” again in a moment, so that the secretariat knows the figures are right.",
+                );
+                return again(
+                    checked.cells,
+                    Problems::default(),
+                    Some(failure),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                );
+            }
+            Ok(saved(&token, status, rev.number))
+        }
         Err(StoreError::Refused(why)) => {
             let typed = FormState {
                 prefill: Prefill::from_fields(&answers::clean::shown(&answer_fields)),
@@ -424,6 +503,7 @@ pub async fn save(
                 failure: None,
                 base: page_base,
                 conflict: None,
+                last_year: None,
             };
             refused(&state, &token, &h, why, (status, typed))
         }
@@ -445,7 +525,11 @@ pub async fn save(
 
 /// The question the writer asks again when the save is written: is this
 /// link still this member's, and the round still open?
-fn still_allowed(state: &web::Data<AppState>, token: &str, h: &Holder) -> admit::StillAllowed {
+pub(super) fn still_allowed(
+    state: &web::Data<AppState>,
+    token: &str,
+    h: &Holder,
+) -> admit::StillAllowed {
     let (state, token) = (state.clone(), token.to_string());
     let (survey, member) = (h.survey.clone(), h.member.code.clone());
     Box::new(move || {

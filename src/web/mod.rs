@@ -4,6 +4,7 @@
 pub mod admin;
 mod csrf;
 mod error;
+pub(crate) mod last_year;
 pub mod limits;
 mod member;
 pub mod page_cache;
@@ -102,6 +103,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/r/{token}", web::get().to(member::show))
         .route("/r/{token}", web::post().to(member::save))
         .route("/r/{token}/done", web::get().to(member::done))
+        .route("/r/{token}/last-year", web::post().to(last_year::start))
         .configure(admin::configure)
         .default_service(web::to(pages::not_found));
 }

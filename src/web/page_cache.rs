@@ -31,6 +31,9 @@ pub struct PageState {
     pub just_saved: bool,
     /// Why the edition takes no answers, as the page says it; None while open.
     pub closed: Option<String>,
+    /// The number of the member's latest submission to the previous
+    /// edition, whose answers the form shows beside its questions.
+    pub previous: Option<u64>,
 }
 
 /// A finished page: the HTML, and the same bytes gzipped.

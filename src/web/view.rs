@@ -25,6 +25,8 @@ pub struct QuestionForm {
     pub shown_if: Option<(String, &'static str, String)>,
     pub errors: Vec<String>,
     pub widget: Widget,
+    /// Ids of more elements that describe it (last year's answer, warnings).
+    pub described_by: Vec<String>,
 }
 
 impl QuestionForm {
@@ -40,6 +42,7 @@ impl QuestionForm {
         if !self.errors.is_empty() {
             ids.push(format!("err-{}", self.id));
         }
+        ids.extend(self.described_by.iter().cloned());
         ids.join(" ")
     }
 }
@@ -249,6 +252,7 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
                         .map(str::to_string)
                         .collect(),
                     widget: widget(survey, q, prefill),
+                    described_by: Vec::new(),
                 })
                 .collect(),
         })

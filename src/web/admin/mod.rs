@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod downloads;
+mod last_year;
 mod listing;
 mod overview;
 mod responses;

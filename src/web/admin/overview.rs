@@ -61,6 +61,8 @@ struct Overview<'a> {
     /// Why the page shown is not the one asked for.
     page_note: Option<String>,
     caption: String,
+    /// The members whose latest submission came with confirmed warnings.
+    marks: super::last_year::Marks,
 }
 
 #[derive(serde::Deserialize)]
@@ -317,6 +319,7 @@ pub async fn overview(
         pager,
         page_note: page_note(&paging),
         caption,
+        marks: super::last_year::Marks(super::last_year::confirmed_members(&state, &survey)?),
     }
     .render()?;
     Ok(page(page_body))

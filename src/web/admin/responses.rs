@@ -42,6 +42,8 @@ struct ResponsePage<'a> {
     page_note: Option<String>,
     /// The most characters of an answer shown in the history.
     shown_chars: usize,
+    last_year: Option<super::last_year::SideBySide>,
+    confirmed: Vec<crate::store::Confirmation>,
 }
 
 /// Revisions on one page of the history.
@@ -172,6 +174,13 @@ pub async fn response(
         pager,
         page_note: paging.note(),
         shown_chars: HISTORY_CHARS,
+        last_year: super::last_year::side_by_side(
+            &state,
+            &survey,
+            &member.code,
+            shown.map(|r| &r.cells),
+        )?,
+        confirmed: super::last_year::confirmed_by(&state, &survey, &member.code)?,
     }
     .render()?;
     Ok(page(body))
