@@ -211,7 +211,6 @@ fn every_choice_share_among_members_is_the_one_recounted_from_the_export() {
     let rows = members(2022);
     let mut checked = 0;
     for q in survey("spam-2022").questions() {
-        let multi = matches!(q.kind, Kind::Multi { .. });
         let Some(options) = q.kind.options() else {
             continue;
         };
@@ -239,7 +238,6 @@ fn every_choice_share_among_members_is_the_one_recounted_from_the_export() {
             .filter(|r| r["member_status"] == "associate" && !r[&q.id].is_empty())
             .count();
         assert_eq!(total[2], associates.to_string(), "{}", q.id);
-        let _ = multi;
     }
     assert!(checked > 150, "{checked} shares checked");
 }

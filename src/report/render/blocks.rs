@@ -21,7 +21,7 @@ pub(super) fn body_blocks(
             options,
             no_answer,
         } => {
-            let (bars, mut rows) = shares_with_no_answer(options, *no_answer, &noun);
+            let (bars, mut rows) = shares_with_no_answer(options, *no_answer);
             let svg = charts::bars(
                 &bars,
                 Axis::Share,
@@ -75,7 +75,7 @@ pub(super) fn body_blocks(
             mean,
             ..
         } => {
-            let (bars, mut rows) = shares_with_no_answer(values, *no_answer, &noun);
+            let (bars, mut rows) = shares_with_no_answer(values, *no_answer);
             let mean_text = mean.map_or("–".into(), |m| format!("{m:.1}"));
             let svg = charts::bars(
                 &bars,
@@ -374,11 +374,7 @@ pub(super) fn ordinal_place(p: usize) -> String {
 
 /// The bars and table rows of answer shares, with "no answer" as its own
 /// row (outside the base of the percentages: its figure, and no bar).
-fn shares_with_no_answer(
-    shares: &[Share],
-    no_answer: usize,
-    noun: &str,
-) -> (Vec<Bar>, Vec<RowView>) {
+fn shares_with_no_answer(shares: &[Share], no_answer: usize) -> (Vec<Bar>, Vec<RowView>) {
     let mut bars: Vec<Bar> = shares
         .iter()
         .map(|s| Bar {
@@ -394,7 +390,6 @@ fn shares_with_no_answer(
         text: format!("{no_answer} (not in the base)"),
         muted: true,
     });
-    let _ = noun;
     let mut rows: Vec<RowView> = shares
         .iter()
         .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
