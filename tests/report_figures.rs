@@ -211,7 +211,6 @@ fn every_choice_share_among_members_is_the_one_recounted_from_the_export() {
     let rows = members(2022);
     let mut checked = 0;
     for q in survey("spam-2022").questions() {
-        let multi = matches!(q.kind, Kind::Multi { .. });
         let Some(options) = q.kind.options() else {
             continue;
         };
@@ -239,7 +238,6 @@ fn every_choice_share_among_members_is_the_one_recounted_from_the_export() {
             .filter(|r| r["member_status"] == "associate" && !r[&q.id].is_empty())
             .count();
         assert_eq!(total[2], associates.to_string(), "{}", q.id);
-        let _ = multi;
     }
     assert!(checked > 150, "{checked} shares checked");
 }
@@ -562,4 +560,38 @@ fn commentary_is_placed_by_its_headings_and_its_html_is_shown_as_text() {
         .unwrap();
     assert!(!res.status.success());
     assert!(!out.exists());
+}
+
+#[test]
+fn a_definition_that_counts_associates_in_says_respondents_members_and_associates() {
+    let (dir, surveys) = csirt(None);
+    let toml = surveys.join("csirt-2024.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace(
+        "members = \"members.csv\"",
+        "members = \"members.csv\"\ncount_associates = true\norganisation = \"Regional CSIRT forum\"",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let data = dir.path().join("data");
+    drop(spam_survey::store::Store::open(&data, definition::load_dir(&surveys).unwrap()).unwrap());
+    let out = dir.path().join("r.html");
+    let (d, s) = (data.to_str().unwrap(), surveys.to_str().unwrap());
+    run(&[
+        "report",
+        "--survey",
+        "csirt-2024",
+        "--data",
+        d,
+        "--surveys",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(out).unwrap();
+    assert!(html.contains("<p class=\"kicker\">Regional CSIRT forum</p>"));
+    assert!(html.contains("Base: 0 respondents (members and associates) shown the question"));
+    assert!(html.contains("Every figure counts the respondents (members and associates) together"));
+    assert!(
+        !html.contains("Associate members (apart"),
+        "no column apart"
+    );
 }

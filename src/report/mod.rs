@@ -71,13 +71,18 @@ pub fn default_compare(store: &Store, survey: &str) -> Option<String> {
 /// threads: each thread counts into its own [`Tally::new`], and
 /// [`Tally::merge`] keeps the member list's order wherever the report
 /// lists members.
-fn tally<'a>(store: &Store, survey: &'a Survey, detail: Detail) -> Result<Tally<'a>, ReportError> {
+fn tally<'a>(
+    store: &Store,
+    survey: &'a Survey,
+    detail: Detail,
+    associates_in: bool,
+) -> Result<Tally<'a>, ReportError> {
     let started = Instant::now();
     // Each member's latest submitted save, with its place in the list, in
     // the list's order: where its row is, not its answers.
     let rows = store.submitted(&survey.id)?;
     let count = |rows: &[(usize, Save)]| -> Result<Tally<'a>, ReportError> {
-        let mut tally = Tally::new(survey, detail);
+        let mut tally = Tally::counting(survey, detail, associates_in);
         store.read_places(&survey.id, rows, |place, _, cells| {
             tally.add(place, cells);
             Ok::<(), ReportError>(())
@@ -129,12 +134,13 @@ pub fn build(
     options: &ReportOptions,
 ) -> Result<String, ReportError> {
     let current_survey = store.survey(survey)?.clone();
-    let current = tally(store, &current_survey, options.detail)?;
+    let associates_in = current_survey.count_associates;
+    let current = tally(store, &current_survey, options.detail, associates_in)?;
     let previous_survey = compare.map(|c| store.survey(c).cloned()).transpose()?;
     // Only the previous edition's figures are shown, never its members.
     let previous = previous_survey
         .as_deref()
-        .map(|p| tally(store, p, Detail::Summary))
+        .map(|p| tally(store, p, Detail::Summary, associates_in))
         .transpose()?;
     let started = Instant::now();
     let report = aggregate::report(current, previous);

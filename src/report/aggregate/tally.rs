@@ -53,6 +53,8 @@ pub struct Tally<'a> {
     /// Whether each question is shown to the response being counted.
     shown: Vec<bool>,
     detail: Detail,
+    /// Associate members are counted with the members.
+    associates_in: bool,
     respondents: usize,
     /// Of those, the respondents in the report's population (the members,
     /// or everyone when the definition counts associates in).
@@ -116,13 +118,20 @@ pub(super) fn region_names(survey: &Survey) -> Vec<String> {
 impl<'a> Tally<'a> {
     /// An empty tally of `survey`'s responses.
     pub fn new(survey: &'a Survey, detail: Detail) -> Self {
+        Tally::counting(survey, detail, survey.count_associates)
+    }
+
+    /// An empty tally that counts associate members in with the members
+    /// if `associates_in`, else apart: the previous edition of a report is
+    /// counted as the report's own edition is, so both years have one population.
+    pub fn counting(survey: &'a Survey, detail: Detail, associates_in: bool) -> Self {
         let regions = region_names(survey);
         let region_of = survey
             .members
             .iter()
             .map(|m| regions.iter().position(|r| *r == m.subregion).unwrap_or(0) as u16)
             .collect();
-        let apart = !survey.count_associates
+        let apart = !associates_in
             && survey
                 .members
                 .iter()
@@ -138,6 +147,7 @@ impl<'a> Tally<'a> {
             conditions: Conditions::new(survey),
             shown: Vec::new(),
             detail,
+            associates_in,
             respondents: 0,
             counted: 0,
             responded: vec![0; survey.members.len().div_ceil(64)],
@@ -297,7 +307,7 @@ impl<'a> Tally<'a> {
             summary: (!full).then_some(Summary { sample: SAMPLE }),
             response,
             population: Population {
-                associates_in: survey.count_associates,
+                associates_in: self.associates_in,
                 associates_apart: apart_on,
             },
             questions,

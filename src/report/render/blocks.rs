@@ -21,7 +21,7 @@ pub(super) fn body_blocks(
             options,
             no_answer,
         } => {
-            let (bars, mut rows) = shares_with_no_answer(options, *no_answer, &noun);
+            let (bars, mut rows) = shares_with_no_answer(options, *no_answer);
             let svg = charts::bars(
                 &bars,
                 Axis::Share,
@@ -75,7 +75,7 @@ pub(super) fn body_blocks(
             mean,
             ..
         } => {
-            let (bars, mut rows) = shares_with_no_answer(values, *no_answer, &noun);
+            let (bars, mut rows) = shares_with_no_answer(values, *no_answer);
             let mean_text = mean.map_or("–".into(), |m| format!("{m:.1}"));
             let svg = charts::bars(
                 &bars,
@@ -127,7 +127,7 @@ pub(super) fn body_blocks(
             }
         }
         Body::MatrixChoice { columns, rows } => {
-            matrix_blocks(q, columns, rows, who, counter, &mut blocks)?;
+            super::matrix::matrix_blocks(q, columns, rows, who, counter, &mut blocks)?;
         }
         Body::Numbers {
             columns,
@@ -316,7 +316,12 @@ pub(super) fn body_blocks(
                     _ => &[],
                 };
                 blocks.push(Block::Texts {
-                    caption: "Answers as typed".into(),
+                    caption: if others.is_empty() {
+                        "Answers as typed".into()
+                    } else {
+                        "Answers as typed; the associate members' last, marked, outside the base"
+                            .into()
+                    },
                     head,
                     rows: rows
                         .iter()
@@ -369,11 +374,7 @@ pub(super) fn ordinal_place(p: usize) -> String {
 
 /// The bars and table rows of answer shares, with "no answer" as its own
 /// row (outside the base of the percentages: its figure, and no bar).
-fn shares_with_no_answer(
-    shares: &[Share],
-    no_answer: usize,
-    noun: &str,
-) -> (Vec<Bar>, Vec<RowView>) {
+fn shares_with_no_answer(shares: &[Share], no_answer: usize) -> (Vec<Bar>, Vec<RowView>) {
     let mut bars: Vec<Bar> = shares
         .iter()
         .map(|s| Bar {
@@ -389,7 +390,6 @@ fn shares_with_no_answer(
         text: format!("{no_answer} (not in the base)"),
         muted: true,
     });
-    let _ = noun;
     let mut rows: Vec<RowView> = shares
         .iter()
         .map(|s| row(s.label.clone(), vec![s.count.to_string(), fmt_pct(s.pct)]))
@@ -446,125 +446,6 @@ pub(super) fn capital(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-/// A matrix of choices as a table of shares: per row its base, the count
-/// and share of each column and of "no answer", a mean for a scale;
-/// stacked bars at 100 % of each row's base; the associate members' rows apart.
-fn matrix_blocks(
-    q: &QuestionResult,
-    columns: &[crate::definition::Choice],
-    rows: &[MatrixRow],
-    who: Population,
-    counter: &mut Counter,
-    blocks: &mut Vec<Block>,
-) -> Result<(), ReportError> {
-    let mut names: Vec<String> = columns.iter().map(|c| c.label.clone()).collect();
-    let ordinal = columns.iter().all(|c| c.code.parse::<u32>().is_ok());
-    let mut grey: Vec<bool> = columns
-        .iter()
-        .map(|c| matches!(c.code.as_str(), "unknown" | "dk" | "not_regulated"))
-        .collect();
-    names.push("No answer".into());
-    grey.push(true);
-    let stacks: Vec<Stack> = rows
-        .iter()
-        .map(|r| {
-            let mut counts = r.counts.clone();
-            counts.push(r.no_answer());
-            Stack {
-                label: r.label.clone(),
-                counts,
-                base: r.shown,
-            }
-        })
-        .collect();
-    let cell = |n: usize, base: usize| share_text(n, pct_of(n, base));
-    let alt_rows: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let mut parts: Vec<String> = names
-                .iter()
-                .zip(r.counts.iter().chain([r.no_answer()].iter()))
-                .map(|(n, c)| format!("{n} {}", cell(*c, r.shown)))
-                .collect();
-            parts.insert(0, format!("base {}", r.shown));
-            format!("{}: {}", r.label, parts.join(", "))
-        })
-        .collect();
-    let svg = charts::stacked(
-        &stacks,
-        &names,
-        if ordinal {
-            Palette::Sequential
-        } else {
-            Palette::Categorical
-        },
-        &grey,
-        &format!(
-            "Stacked bar chart of the answers to {}, each row at 100% of the {} shown it. {}.",
-            q.id,
-            who.short(),
-            alt_rows.join("; ")
-        ),
-    )?;
-    let mean = ordinal && rows.iter().any(|r| r.mean.is_some());
-    let mut head = vec![
-        "Item".to_string(),
-        format!("Base ({} shown the row)", who.short()),
-    ];
-    head.extend(names.iter().cloned());
-    if mean {
-        head.push("Mean".into());
-    }
-    let line = |r: &MatrixRow, label: String, muted_row: bool| {
-        let mut cells = vec![small_base(r.shown)];
-        cells.extend(
-            r.counts
-                .iter()
-                .chain([r.no_answer()].iter())
-                .map(|c| cell(*c, r.shown)),
-        );
-        if mean {
-            cells.push(r.mean.map_or("–".into(), |m| format!("{m:.1}")));
-        }
-        if muted_row {
-            muted(label, cells)
-        } else {
-            row(label, cells)
-        }
-    };
-    let mut table_rows: Vec<RowView> = rows
-        .iter()
-        .map(|r| line(r, r.label.clone(), false))
-        .collect();
-    if let Some(Apart {
-        body: Body::MatrixChoice { rows: others, .. },
-        ..
-    }) = q.apart.as_ref()
-    {
-        table_rows.extend(
-            others
-                .iter()
-                .filter(|r| r.shown > 0)
-                .map(|r| line(r, format!("{} – associate members (apart)", r.label), true)),
-        );
-    }
-    blocks.push(Block::Figure(counter.figure(
-        caption(q, &format!(": % of the {} shown each row", who.short())),
-        svg,
-        TableView {
-            head,
-            rows: table_rows,
-            foot: Vec::new(),
-            numeric: true,
-        },
-    )));
-    Ok(())
-}
-
-fn pct_of(n: usize, base: usize) -> Option<f64> {
-    (base > 0).then(|| 100.0 * n as f64 / base as f64)
 }
 
 /// A base, flagged when it is under [`SMALL_BASE`].
