@@ -14,6 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::StreamExt;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Template)]
@@ -30,6 +31,8 @@ struct FormPage<'a> {
     /// A heading and a sentence, for a save that failed.
     failure: Option<(String, String)>,
     summary: Vec<(String, String)>,
+    /// The questions the summary names (a question can have two problems).
+    to_check: usize,
     required_left: usize,
     sections: Vec<SectionForm>,
 }
@@ -153,6 +156,13 @@ fn render_form(
             .collect(),
         notice: f.notice,
         failure: f.failure,
+        to_check: f
+            .problems
+            .0
+            .iter()
+            .map(|(q, _)| q)
+            .collect::<HashSet<_>>()
+            .len(),
         summary,
         required_left: answers::unanswered_required(survey, &f.cells).len(),
         sections: form(survey, &f.prefill, &f.problems),

@@ -6,14 +6,17 @@ fn have(n: usize) -> &'static str {
     if n == 1 { "has" } else { "have" }
 }
 
-/// "12 of the 30 members that answered (40%)".
+/// "12 of the 30 members that answered (40%)"; of one: "1 of 1 member
+/// that answered (100%)", never "1 of the 1 members".
 fn of(count: usize, base: usize) -> String {
+    let whole = if base == 1 {
+        format!("{count} of 1 member that answered")
+    } else {
+        format!("{count} of the {base} members that answered")
+    };
     match pct(count, base) {
-        Some(p) => format!(
-            "{count} of the {base} members that answered ({}%)",
-            rounded(p)
-        ),
-        None => format!("{count} of the {base} members that answered"),
+        Some(p) => format!("{whole} ({}%)", rounded(p)),
+        None => whole,
     }
 }
 
@@ -60,8 +63,10 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
     let r = &report.response;
     let mut text = format!(
-        "{} of {} members responded to the {} survey",
-        r.responded, r.members, report.edition.year
+        "{} of {} responded to the {} survey",
+        r.responded,
+        crate::words::count(r.members, "member", "members"),
+        report.edition.year
     );
     if let (Some(p), Some(pr)) = (&report.previous, &report.previous_response) {
         text.push_str(&format!(
@@ -71,8 +76,9 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     }
     if r.associates > 0 {
         text.push_str(&format!(
-            ", as did {} of {} associate members",
-            r.associates_responded, r.associates
+            ", as did {} of {}",
+            r.associates_responded,
+            crate::words::count(r.associates, "associate member", "associate members")
         ));
     }
     text.push('.');
@@ -126,8 +132,8 @@ pub fn findings(report: &Report) -> Vec<Finding> {
         out.push(Finding {
             question: q.id.clone(),
             text: format!(
-                "Members rate the seriousness of the spam problem at {mean:.1} on average{ends} ({} answers).",
-                q.base.answered
+                "Members rate the seriousness of the spam problem at {mean:.1} on average{ends} ({}).",
+                crate::words::count(q.base.answered, "answer", "answers")
             ),
         });
     }
