@@ -37,12 +37,12 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     for f in &files {
         match definition::load_file(f) {
             Ok(s) => println!(
-                "{}: ok ({}, {} questions, {} answer columns, {} members)",
+                "{}: ok ({}, {}, {}, {})",
                 f.display(),
                 s.id,
-                s.questions().count(),
-                s.columns().len(),
-                s.members.len()
+                count(s.questions().count(), "question", "questions"),
+                count(s.columns().len(), "answer column", "answer columns"),
+                count(s.members.len(), "member", "members")
             ),
             Err(errors) => {
                 failed += 1;

@@ -31,7 +31,8 @@ pub struct Cli {
 /// Where the data and the definitions are, shared by the commands.
 #[derive(clap::Args)]
 pub struct Dirs {
-    /// The data directory: responses, invitations, keys.
+    /// The data directory: responses, invitations, keys (made only by
+    /// `serve` and `demo`; the other commands need one that exists).
     #[arg(long, env = "SPAM_SURVEY_DATA", default_value = "data")]
     pub data: PathBuf,
     /// The folder of questionnaire definitions (*.toml) and the member list.

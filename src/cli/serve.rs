@@ -92,7 +92,11 @@ fn serve(
         } else {
             "closed".to_string()
         };
-        println!("  {} ({} members): {state}", s.id, s.members.len());
+        println!(
+            "  {} ({}): {state}",
+            s.id,
+            crate::words::count(s.members.len(), "member", "members")
+        );
     }
     let example = store
         .surveys

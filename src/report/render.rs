@@ -296,9 +296,9 @@ fn response_view(report: &Report, counter: &mut Counter) -> Result<ResponseView,
         .zip(report.previous.as_ref());
     let rate = |n: usize, of: usize| fmt_pct((of > 0).then(|| 100.0 * n as f64 / of as f64));
     let mut summary = format!(
-        "{} of {} members responded ({}).",
+        "{} of {} responded ({}).",
         r.responded,
-        r.members,
+        members(r.members),
         rate(r.responded, r.members)
     );
     if let Some((p, info)) = prev {
