@@ -155,6 +155,14 @@ fn demo_says_that_it_makes_a_new_data_directory() {
         stderr(&out)
     );
     assert!(root.path().join("demo-data/secret.key").is_file());
+    // Its report has a name of its own, beside the real one's.
+    let out = run_in(
+        root.path(),
+        &["report", "--survey", "spam-2021", "--data", "demo-data"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.path().join("reports/demo-spam-2021.html").is_file());
+    assert!(!root.path().join("reports/spam-2021.html").exists());
 }
 
 // Point 2: the server's hint is a command that works when pasted, on any port.

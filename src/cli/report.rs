@@ -19,7 +19,8 @@ pub struct Args {
     /// Do not compare with any edition.
     #[arg(long, conflicts_with = "compare")]
     pub no_compare: bool,
-    /// Where to write (default: reports/ID.html).
+    /// Where to write, in a folder that exists (default: reports/ID.html,
+    /// or reports/demo-ID.html from demo data; reports/ is made).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Put the time of generation in the report (then two runs differ).
@@ -65,11 +66,17 @@ fn report(
     }
     // The default folder is made; a folder the user names must exist.
     let default_out = out.is_none();
-    let out = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{survey}.html")));
-    if !default_out {
-        check_out(&out)?;
+    if let Some(out) = &out {
+        check_out(out)?;
     }
     let dir = dirs.existing_data()?;
+    // A report of demo data never takes the place of the real one.
+    let name = if crate::demo::is_demo(dir) {
+        format!("demo-{survey}.html")
+    } else {
+        format!("{survey}.html")
+    };
+    let out = out.unwrap_or_else(|| PathBuf::from("reports").join(name));
     let store = Store::open_read_only(dir, surveys).map_err(|e| e.to_string())?;
     let compare = match (compare, no_compare) {
         (_, true) => None,
