@@ -5,7 +5,8 @@
 //! into a response) → [`store`] (append-only CSV files) → [`web`] (the
 //! member's form and the secretariat's workspace) → [`export`] (CSV
 //! downloads) and [`report`] (the annual report). [`demo`] makes synthetic
-//! answers to try it all with; [`cli`] is the command line.
+//! answers to try it all with; [`cli`] is the command line;
+//! [`words`] makes numbers and words agree.
 
 pub mod answers;
 pub mod cli;
@@ -17,3 +18,4 @@ pub mod report;
 pub mod round;
 pub mod store;
 pub mod web;
+pub mod words;

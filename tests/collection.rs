@@ -29,7 +29,7 @@ async fn a_member_drafts_comes_back_submits_and_the_csv_holds_exactly_what_was_t
     let token = app.invite("spam-2022", "KR");
     let page = app.form(&token).await;
     assert!(page.contains("Korea (Republic of)"));
-    assert!(page.contains("required question(s) still unanswered"));
+    assert!(page.contains("8 required questions are still unanswered"));
 
     // A draft may be incomplete.
     let draft = vec![

@@ -1,6 +1,7 @@
 //! `spam-survey check`: checks questionnaire definitions.
 
 use crate::definition;
+use crate::words::{count, plural};
 use std::path::{Path, PathBuf};
 
 /// The arguments of `spam-survey check`.
@@ -18,7 +19,12 @@ pub fn run(a: Args) -> Result<(), String> {
 fn check(files: &[PathBuf]) -> Result<(), String> {
     let files: Vec<PathBuf> = if files.is_empty() {
         let mut found: Vec<PathBuf> = std::fs::read_dir("surveys")
-            .map_err(|e| format!("cannot read surveys/: {e}"))?
+            .map_err(|e| {
+                format!(
+                    "cannot read surveys/{}: {e}. Run the command from the project's folder (where surveys/ is), or name the files to check, such as: spam-survey check path/to/spam-2022.toml",
+                    super::dirs::seen_from(Path::new("surveys"))
+                )
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
@@ -33,12 +39,12 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
             // The report's commentary beside the definition names its questions.
             Ok(s) => match crate::report::commentary::load(&s) {
                 Ok(_) => println!(
-                    "{}: ok ({}, {} questions, {} answer columns, {} members)",
+                    "{}: ok ({}, {}, {}, {})",
                     f.display(),
                     s.id,
-                    s.questions().count(),
-                    s.columns().len(),
-                    s.members.len()
+                    count(s.questions().count(), "question", "questions"),
+                    count(s.columns().len(), "answer column", "answer columns"),
+                    count(s.members.len(), "member", "members")
                 ),
                 Err(errors) => {
                     failed += 1;
@@ -57,8 +63,9 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     }
     if failed > 0 {
         return Err(format!(
-            "{failed} of {} definition(s) have errors",
-            files.len()
+            "{failed} of {} {} errors",
+            count(files.len(), "definition", "definitions"),
+            plural(failed, "has", "have")
         ));
     }
     // What only the whole folder can tell: each `previous` names an earlier edition there.

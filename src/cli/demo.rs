@@ -1,7 +1,8 @@
 //! `spam-survey demo`: fills an edition with synthetic demo answers.
 
+use super::dirs::Found;
 use super::{Dirs, load_surveys};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// The arguments of `spam-survey demo`.
 #[derive(clap::Args)]
@@ -23,9 +24,26 @@ pub fn run(a: Args) -> Result<(), String> {
 
 fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
     let surveys = load_surveys(&dirs.surveys)?;
+    if !surveys.iter().any(|s| s.id == survey) {
+        return Err(StoreError::NoSuchSurvey(survey.to_string()).to_string());
+    }
+    // Every check before anything is made.
+    let found = dirs.new_or_existing_data()?;
+    let existed = dirs.data.exists();
     crate::demo::prepare_dir(&dirs.data)?;
-    let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
-    store.survey(survey).map_err(|e| e.to_string())?;
+    let store = Store::open(&dirs.data, surveys).map_err(|e| {
+        if !existed {
+            let _ = std::fs::remove_dir_all(&dirs.data);
+        }
+        e.to_string()
+    })?;
+    if found == Found::New {
+        eprintln!(
+            "Made the data directory {} for demo data (marked {}).",
+            dirs.data.display(),
+            crate::demo::MARKER
+        );
+    }
     if !store
         .with_index(survey, |index| index.is_empty())
         .map_err(|e| e.to_string())?
@@ -48,7 +66,7 @@ fn demo(survey: &str, seed: u64, dirs: &Dirs) -> Result<(), String> {
         summary.missing
     );
     eprintln!(
-        "See them: cargo run --release -- serve --data {}",
+        "See them (on another port than a server already running): cargo run --release -- serve --data {} --addr 127.0.0.1:8081",
         dirs.data.display()
     );
     Ok(())

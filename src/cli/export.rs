@@ -1,8 +1,10 @@
 //! `spam-survey export`: writes a CSV download of an edition.
 
+use super::dirs::write_file;
 use super::{Dirs, audit, load_surveys};
 use crate::export::{self as exports, ExportKind, ExportOptions};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+use crate::words::count;
 use std::path::{Path, PathBuf};
 
 /// The arguments of `spam-survey export`.
@@ -51,18 +53,21 @@ fn export(
     // clap has already checked that the name is one of these.
     let kind = ExportKind::from_name(kind).unwrap_or(ExportKind::Responses);
     let surveys = load_surveys(&dirs.surveys)?;
-    let store = Store::open_read_only(&dirs.data, surveys).map_err(|e| e.to_string())?;
-    store.survey(survey).map_err(|e| e.to_string())?;
+    if !surveys.iter().any(|s| s.id == survey) {
+        return Err(StoreError::NoSuchSurvey(survey.to_string()).to_string());
+    }
+    let dir = dirs.existing_data()?;
+    let store = Store::open_read_only(dir, surveys).map_err(|e| e.to_string())?;
     match out {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            let rows =
-                exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
-            std::io::Write::flush(&mut w)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("{rows} row(s) written to {}", path.display());
+            let rows = write_file(path, |w| {
+                exports::write(&store, survey, kind, options, w).map_err(|e| e.to_string())
+            })?;
+            eprintln!(
+                "{} written to {}",
+                count(rows, "row", "rows"),
+                path.display()
+            );
             audit(&store, "export", survey, "", &path.display().to_string());
         }
         None => {
@@ -70,6 +75,7 @@ fn export(
             let mut w = std::io::BufWriter::new(stdout.lock());
             exports::write(&store, survey, kind, options, &mut w).map_err(|e| e.to_string())?;
             std::io::Write::flush(&mut w).map_err(|e| e.to_string())?;
+            audit(&store, "export", survey, "", "standard output");
         }
     }
     Ok(())

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use crate::definition;
 use crate::store::Store;
 
+mod args;
 mod check;
 mod demo;
 mod diff;
+mod dirs;
 mod export;
 mod invite;
 mod new_edition;
@@ -32,7 +34,8 @@ pub struct Cli {
 /// Where the data and the definitions are, shared by the commands.
 #[derive(clap::Args)]
 pub struct Dirs {
-    /// The data directory: responses, invitations, keys.
+    /// The data directory: responses, invitations, keys (made only by
+    /// `serve` and `demo`; the other commands need one that exists).
     #[arg(long, env = "SPAM_SURVEY_DATA", default_value = "data")]
     pub data: PathBuf,
     /// The folder of questionnaire definitions (*.toml) and the member list.
@@ -80,21 +83,34 @@ pub fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn load_surveys(dir: &Path) -> Result<Vec<definition::Survey>, String> {
-    definition::load_dir(dir).map_err(|errors| {
+    // A folder that is not there is a command run from elsewhere, not broken definitions.
+    if !dir.is_dir() {
+        return Err(format!(
+            "there is no folder of questionnaire definitions {}{}: run the command from the project's folder (where surveys/ is), or give --surveys the folder of *.toml definitions",
+            dir.display(),
+            dirs::seen_from(dir)
+        ));
+    }
+    let surveys = definition::load_dir(dir).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!(
             "the questionnaire definitions are broken:\n{}",
             lines.join("\n")
         )
-    })
+    })?;
+    if surveys.is_empty() {
+        return Err(format!(
+            "{}{} has no questionnaire definitions (*.toml): give --surveys the folder of definitions, such as surveys",
+            dir.display(),
+            dirs::seen_from(dir)
+        ));
+    }
+    Ok(surveys)
 }
 
-/// Records a command's action in the audit log; a data directory that does
-/// not exist yet (a report of no answers) has no log to write to.
+/// Records a command's action in the audit log (the commands that use
+/// it run only on a data directory that exists).
 fn audit(store: &Store, action: &str, survey: &str, member: &str, detail: &str) {
-    if !store.dir.is_dir() {
-        return;
-    }
     if let Err(e) = store.audit("command line", "", action, survey, member, detail) {
         eprintln!("warning: the audit log could not be written: {e}");
     }

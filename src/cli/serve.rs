@@ -1,19 +1,28 @@
 //! `spam-survey serve`: the web server.
 
-use super::{Dirs, load_surveys};
+use super::dirs::Found;
+use super::{Dirs, args, load_surveys};
 use crate::store::Store;
 use crate::web::{self, AppState, Settings};
 use std::net::TcpListener;
 
 /// The arguments of `spam-survey serve`.
 #[derive(clap::Args)]
+#[command(after_help = "Environment:
+  SPAM_SURVEY_ADMIN_PASSWORD  the secretariat's password for /admin. When it is not set, the
+                              first start makes one, prints it once and keeps only its hash in
+                              DATA/admin-password.argon2 (delete that file and restart for a new one).
+
+A new --data folder is made (with its secret key) and the server says so; a file, or a folder
+of other files, is refused.")]
 pub struct Args {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address and port to listen on: HOST:PORT (127.0.0.1 is this machine
+    /// only, 0.0.0.0 every network interface).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = args::addr)]
     pub addr: String,
-    /// The address people use to reach the server, for the links it
-    /// prints (default: http://ADDR).
-    #[arg(long, env = "SPAM_SURVEY_BASE_URL")]
+    /// The address people use to reach the server, with https:// or
+    /// http://, for the links it prints (default: http://ADDR).
+    #[arg(long, env = "SPAM_SURVEY_BASE_URL", value_parser = args::base_url)]
     pub base_url: Option<String>,
     /// Mark cookies Secure: set this when people reach the server over
     /// HTTPS (a TLS proxy in front of it).
@@ -55,24 +64,47 @@ fn serve(
         seconds = started.elapsed().as_secs_f64(),
         "questionnaires and member lists loaded"
     );
-    let store = Store::open(&dirs.data, surveys).map_err(|e| e.to_string())?;
+    // Every check before anything is made: the folder, then the port.
+    let found = dirs.new_or_existing_data()?;
+    let listener = TcpListener::bind(addr).map_err(|e| cannot_listen(addr, &e))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let existed = dirs.data.exists();
+    let store = Store::open(&dirs.data, surveys).map_err(|e| {
+        // A folder made just now for nothing is taken away again.
+        if !existed {
+            let _ = std::fs::remove_dir_all(&dirs.data);
+        }
+        e.to_string()
+    })?;
     if let Some(warning) = crate::store::permissions_warning(&dirs.data) {
         eprintln!("{warning}");
         tracing::warn!("the data directory can be read by other users; see the fix above");
     }
-    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
     let base_url = base_url.unwrap_or_else(|| format!("http://{local}"));
+    // `invite` reads it, so that its links point at this server.
+    if let Err(e) = store.announce(&base_url) {
+        eprintln!("warning: the server's address could not be written for `invite`: {e}");
+    }
     let now = chrono::Utc::now();
     println!("spam-survey is listening on http://{local}");
-    println!("data directory: {}", dirs.data.display());
+    match found {
+        Found::Data => println!("data directory: {}", dirs.data.display()),
+        Found::New => println!(
+            "data directory: {} (new: made now, with its secret key)",
+            dirs.data.display()
+        ),
+    }
     for s in store.surveys.values() {
         let state = if s.open_at(now) {
             format!("open until {}", s.closes)
         } else {
             "closed".to_string()
         };
-        println!("  {} ({} members): {state}", s.id, s.members.len());
+        println!(
+            "  {} ({}): {state}",
+            s.id,
+            crate::words::count(s.members.len(), "member", "members")
+        );
     }
     let example = store
         .surveys
@@ -81,11 +113,11 @@ fn serve(
         .find(|s| s.open_at(now))
         .or(store.surveys.values().last());
     if let Some(s) = example {
-        println!("To invite a member, in another terminal:");
+        println!("To invite a member, in another terminal (in this folder):");
         println!(
-            "  cargo run --release -- invite --survey {} --member KR --data {}",
+            "  cargo run --release -- invite --survey {} --member KR{}",
             s.id,
-            dirs.data.display()
+            flags(dirs, &base_url)
         );
     }
     let settings = Settings {
@@ -116,4 +148,61 @@ fn serve(
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "ready");
         server.await.map_err(|e| e.to_string())
     })
+}
+
+/// The flags a command pasted in another terminal needs to reach this
+/// server: those that differ from their defaults.
+fn flags(dirs: &Dirs, base_url: &str) -> String {
+    let mut out = String::new();
+    if dirs.data != std::path::Path::new("data") {
+        out.push_str(&format!(
+            " --data {}",
+            shell_word(&dirs.data.display().to_string())
+        ));
+    }
+    if dirs.surveys != std::path::Path::new("surveys") {
+        out.push_str(&format!(
+            " --surveys {}",
+            shell_word(&dirs.surveys.display().to_string())
+        ));
+    }
+    if base_url != "http://127.0.0.1:8080" {
+        out.push_str(&format!(" --base-url {}", shell_word(base_url)));
+    }
+    out
+}
+
+/// A word as a shell reads it back: quoted when it holds anything but
+/// letters, digits and `-_./:@`.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Why the server cannot listen, and what to do.
+fn cannot_listen(addr: &str, e: &std::io::Error) -> String {
+    let port: u16 = addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
+    let other = format!("--addr 127.0.0.1:{}", port.wrapping_add(1).max(1024));
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {addr}: the port is in use (by another spam-survey server, or another program): stop it, or choose another port, such as {other}"
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "cannot listen on {addr}: ports below 1024 need special rights; choose another, such as {other}"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "cannot listen on {addr}: this machine has no such address; use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface), such as --addr 127.0.0.1:{port}"
+        ),
+        _ => format!("cannot listen on {addr}: {e}"),
+    }
 }

@@ -171,6 +171,31 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether `dir` holds a data directory: the server's key is made at
+    /// its first start, and never removed.
+    pub fn is_data_dir(dir: &Path) -> bool {
+        dir.join("secret.key").is_file()
+    }
+
+    /// Writes the address the server is reached at into its lock file, so
+    /// that `invite` prints links to this very server (whatever its port).
+    pub fn announce(&self, base_url: &str) -> Result<(), StoreError> {
+        if let Some(mut lock) = self._lock.as_ref() {
+            lock.set_len(0)?;
+            std::io::Seek::rewind(&mut lock)?;
+            lock.write_all(format!("{base_url}\n").as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The address the last server of `dir` announced (see
+    /// [`Store::announce`]), if any.
+    pub fn announced(dir: &Path) -> Option<String> {
+        let text = std::fs::read_to_string(dir.join(".lock")).ok()?;
+        let url = text.lines().next()?.trim();
+        (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_string())
+    }
+
     pub fn survey(&self, id: &str) -> Result<&Arc<Survey>, StoreError> {
         self.surveys
             .get(id)

@@ -95,7 +95,7 @@ impl ResponseError for AppError {
             ),
             AppError::TooManyAttempts(secs) => (
                 "Too many attempts",
-                format!("Too many wrong passwords were tried from this address. Try again in {} minute(s).", secs.div_ceil(60)),
+                format!("Too many wrong passwords were tried from this address. Try again in {}.", crate::words::count(secs.div_ceil(60) as usize, "minute", "minutes")),
                 None,
             ),
             AppError::TooManyLinks(secs) => (

@@ -17,6 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::StreamExt;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Template)]
@@ -33,6 +34,8 @@ struct FormPage<'a> {
     /// A heading and a sentence, for a save that failed.
     failure: Option<(String, String)>,
     summary: Vec<(String, String)>,
+    /// The questions the summary names (a question can have two problems).
+    to_check: usize,
     required_left: usize,
     sections: Vec<SectionForm>,
     /// The number of the latest save this page was made from (0: none).
@@ -176,6 +179,13 @@ fn render_form(
             .collect(),
         notice: f.notice,
         failure: f.failure,
+        to_check: f
+            .problems
+            .0
+            .iter()
+            .map(|(q, _)| q)
+            .collect::<HashSet<_>>()
+            .len(),
         summary,
         required_left: answers::unanswered_required(survey, &f.cells).len(),
         sections,

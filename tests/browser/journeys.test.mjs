@@ -75,7 +75,7 @@ test("a member fills in the whole form (section A by keyboard), saves a draft, f
   await email.pressSequentially("minji.kim at example.org");
   const refused = await navigate(page, () => page.getByRole("button", { name: "Submit" }).click());
   assert.equal(refused.status(), 422);
-  assert.match(await page.title(), /^Please check 1 answer\(s\)/);
+  assert.match(await page.title(), /^Please check 1 question –/);
   const summary = page.locator(".summary[role=alert]");
   await assert.doesNotReject(summary.waitFor());
   const toP3 = summary.getByRole("link", { name: "P3: E-mail: write an e-mail address such as name@example.org." });

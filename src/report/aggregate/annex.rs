@@ -5,7 +5,7 @@ use super::*;
 /// The columns of the country profiles and their headers.
 const PROFILE_COLUMNS: [(&str, &str); 6] = [
     ("B1", "Anti-spam legislation"),
-    ("B2", "Law(s)"),
+    ("B2", "Laws"),
     ("B4", "Consent regime"),
     ("C1", "Lead agency"),
     ("D1", "Reporting centre"),

@@ -24,12 +24,15 @@ fn of(count: usize, base: usize, who: &str) -> String {
     } else {
         String::new()
     };
+    // Of one: "1 of 1 member that answered", never "1 of the 1 members".
+    let whole = match (base, who) {
+        (1, "members") => format!("{count} of 1 member that answered"),
+        (1, _) => format!("{count} of 1 respondent that answered"),
+        _ => format!("{count} of the {base} {who} that answered"),
+    };
     match pct(count, base) {
-        Some(p) => format!(
-            "{count} of the {base} {who} that answered ({}%{small})",
-            rounded(p)
-        ),
-        None => format!("{count} of the {base} {who} that answered"),
+        Some(p) => format!("{whole} ({}%{small})", rounded(p)),
+        None => whole,
     }
 }
 
@@ -141,8 +144,10 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
     let r = &report.response;
     let mut text = format!(
-        "{} of {} members responded to the {} survey",
-        r.responded, r.members, report.edition.year
+        "{} of {} responded to the {} survey",
+        r.responded,
+        crate::words::count(r.members, "member", "members"),
+        report.edition.year
     );
     if let (Some(p), Some(pr)) = (&report.previous, &report.previous_response) {
         text.push_str(&format!(
@@ -152,8 +157,9 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     }
     if r.associates > 0 {
         text.push_str(&format!(
-            ", as did {} of {} associate members",
-            r.associates_responded, r.associates
+            ", as did {} of {}",
+            r.associates_responded,
+            crate::words::count(r.associates, "associate member", "associate members")
         ));
         text.push_str(if report.population.associates_in {
             "; the figures count members and associates together"

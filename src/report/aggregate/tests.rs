@@ -753,7 +753,7 @@ fn key_findings_are_computed_and_skip_what_the_edition_lacks() {
     let texts: Vec<&str> = r.findings.iter().map(|f| f.text.as_str()).collect();
     assert_eq!(
         texts[0],
-        "3 of 4 members responded to the 2022 survey (2 of 4 in 2021), as did 1 of 1 associate members; the figures count members and associates together."
+        "3 of 4 members responded to the 2022 survey (2 of 4 in 2021), as did 1 of 1 associate member; the figures count members and associates together."
     );
     assert!(texts.contains(
         &"B1 (Legislation): 2 of the 4 respondents (members and associates) that answered (50%; base under 10) chose “Dedicated anti-spam law” (50% in 2021)."

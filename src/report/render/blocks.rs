@@ -121,8 +121,9 @@ pub(super) fn body_blocks(
             )));
             if let Some(m) = mean {
                 blocks.push(Block::Note(format!(
-                    "Mean of the {} answers: {m:.1}.",
-                    q.base.answered
+                    "Mean of the {} {}: {m:.1}.",
+                    q.base.answered,
+                    crate::words::plural(q.base.answered, "answer", "answers")
                 )));
             }
         }
@@ -291,7 +292,8 @@ pub(super) fn body_blocks(
         }
         Body::Text { withheld, .. } if *withheld > 0 => {
             blocks.push(Block::Note(format!(
-                "{withheld} member(s) answered. These answers are personal data (contact details): the secretariat keeps them, and they are not published."
+                "{} answered. These answers are personal data (contact details): the secretariat keeps them, and they are not published.",
+                crate::words::count(*withheld, "member", "members")
             )));
         }
         Body::Text { parts, rows, .. } => {

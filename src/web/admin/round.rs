@@ -8,6 +8,7 @@ use crate::definition::{Cell, Kind, Survey, TextFormat};
 use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
 use crate::round::{self, MemberLine, Progress, grouped};
 use crate::web::{AppError, AppState};
+use crate::words::{count, plural};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -181,7 +182,8 @@ pub async fn invite(
 struct RemindersPage<'a> {
     csrf: String,
     survey: &'a Survey,
-    /// How many have not submitted, every page together.
+    /// How many have not submitted, every page together, with the words
+    /// that agree: "1 member has", "41 members have".
     to_remind: String,
     members: Vec<MemberLine>,
     /// The page, when the edition is paged.
@@ -225,7 +227,11 @@ pub async fn reminders(
         RemindersPage {
             csrf: session.csrf,
             survey: &survey,
-            to_remind: grouped(paging.matching),
+            to_remind: format!(
+                "{} {}",
+                grouped(paging.matching),
+                plural(paging.matching, "member has", "members have")
+            ),
             members,
             pager,
             page: paging.page,
@@ -307,7 +313,7 @@ pub async fn prepare_reminders(
     let body = LinkPage {
         csrf: session.csrf,
         survey: &survey,
-        title: format!("Reminders for {} member(s)", out.len()),
+        title: format!("Reminders for {}", count(out.len(), "member", "members")),
         reminders: out,
         next,
     }

@@ -61,12 +61,15 @@ export async function startServer(name, { surveys = path.join(REPO, "surveys") }
   return {
     base,
     data,
-    /** A member's invitation link, made by the `invite` command beside the running server. */
-    invite(survey, member) {
+    /**
+     * A member's invitation link, made by the `invite` command beside the
+     * running server; `evenIfClosed` for an edition that is closed.
+     */
+    invite(survey, member, { evenIfClosed = false } = {}) {
       const out = execFileSync(
         BIN,
         ["invite", "--survey", survey, "--member", member, "--data", data,
-          "--surveys", surveys, "--base-url", base],
+          "--surveys", surveys, "--base-url", base, ...(evenIfClosed ? ["--even-if-closed"] : [])],
         { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
       );
       const link = out.trim().split("\n").pop();
