@@ -130,6 +130,11 @@ fn refused_start(data: &Path) -> (bool, String) {
 /// A new link for `member`, from the `invite` command.
 fn invite(data: &Path, member: &str) -> String {
     let surveys = bundled_surveys();
+    // `invite` needs a data directory that a server made: make it as the first start does.
+    if !data.join("secret.key").exists() {
+        let defs = spam_survey::definition::load_dir(&surveys).expect("the bundled definitions");
+        drop(spam_survey::store::Store::open(data, defs).expect("a data directory"));
+    }
     let out = run(
         data,
         &[
