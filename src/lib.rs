@@ -7,6 +7,7 @@
 //! downloads) and [`report`] (the annual report). [`demo`] makes synthetic
 //! answers to try it all with; [`cli`] is the command line.
 
+pub mod accounts;
 pub mod answers;
 pub mod cli;
 pub mod definition;

@@ -13,6 +13,7 @@ mod export;
 mod invite;
 mod report;
 mod serve;
+mod user;
 
 /// The whole command line.
 #[derive(Parser)]
@@ -52,6 +53,8 @@ enum Command {
     Report(report::Args),
     /// Fill an edition with synthetic, clearly marked demo answers.
     Demo(demo::Args),
+    /// Manage the secretariat's accounts: add, list, disable, enable, password.
+    User(user::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Export(args) => export::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::User(args) => user::run(args),
     }
 }
 

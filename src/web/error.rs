@@ -33,8 +33,21 @@ pub enum AppError {
     /// Too many failed sign-ins from one address; wait this many seconds.
     #[error("too many attempts")]
     TooManyAttempts(u64),
+    /// The server cannot do it now (its disk is full, say); nothing changed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<crate::accounts::AccountError> for AppError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        match e {
+            crate::accounts::AccountError::Refused(m) => AppError::BadRequest(m),
+            crate::accounts::AccountError::NoSuchAccount(_) => AppError::NotFound,
+            other => AppError::Internal(format!("accounts: {other}")),
+        }
+    }
 }
 
 impl From<askama::Error> for AppError {
@@ -59,6 +72,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::SignIn => StatusCode::UNAUTHORIZED,
             AppError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,13 +91,14 @@ impl ResponseError for AppError {
             AppError::SignIn => (
                 "Please sign in",
                 "This page is for the APT secretariat.".to_string(),
-                Some("Sign in at /admin with the secretariat password."),
+                Some("Sign in at /admin with your account's name and password."),
             ),
             AppError::TooManyAttempts(secs) => (
                 "Too many attempts",
-                format!("Too many wrong passwords were tried from this address. Try again in {} minute(s).", secs.div_ceil(60)),
+                format!("Too many failed sign-ins came from this address or for this account. Try again in {} minute(s).", secs.div_ceil(60)),
                 None,
             ),
+            AppError::Unavailable(m) => ("Not possible just now", m.clone(), Some("Please try again later.")),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))
@@ -99,6 +114,9 @@ impl ResponseError for AppError {
         response.content_type("text/html; charset=utf-8");
         if let AppError::TooManyAttempts(secs) = self {
             response.insert_header(("Retry-After", secs.to_string()));
+        }
+        if let AppError::Unavailable(_) = self {
+            response.insert_header(("Retry-After", "60"));
         }
         response.body(body)
     }

@@ -7,8 +7,11 @@ use spam_survey::definition;
 use spam_survey::store::Store;
 use spam_survey::web::{self, AppState, Settings};
 
-/// The secretariat password of every test server.
-pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+/// The password of every test server's first account, `admin` (long
+/// enough and on no list of common passwords).
+pub const ADMIN_PASSWORD: &str = "a test server's secretariat passphrase";
+/// The name of the first account.
+pub const ADMIN: &str = "admin";
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -335,12 +338,27 @@ impl TestApp {
         }
     }
 
-    /// A browser signed in to the workspace.
+    /// A browser signed in to the workspace as `admin`.
     pub async fn admin(&self) -> Admin {
+        self.signed_in_as(ADMIN, ADMIN_PASSWORD).await
+    }
+
+    /// A browser signed in as `name`.
+    pub async fn signed_in_as(&self, name: &str, password: &str) -> Admin {
         let a = self.browser();
-        let (status, _) = a.sign_in(ADMIN_PASSWORD).await;
-        assert_eq!(status, 303, "sign-in works");
+        let (status, body) = a.sign_in_as(name, password, "").await;
+        assert_eq!(status, 303, "{name} signs in: {body}");
         a
+    }
+
+    /// Adds an account as `spam-survey user add` does, beside the server.
+    pub fn add_account(&self, name: &str, role: &str, password: &str) {
+        let accounts =
+            spam_survey::accounts::Accounts::open(self.data.path()).expect("the accounts");
+        let role = spam_survey::accounts::Role::parse(role).expect("a role");
+        accounts
+            .add(name, role, password)
+            .expect("the account is added");
     }
 }
 
@@ -356,26 +374,42 @@ impl Admin {
         (status, r.text().await.expect("a body"))
     }
 
-    /// Signs in with `password` from a fresh sign-in page; the raw answer.
+    /// Signs in as `admin` with `password` from a fresh sign-in page; the raw answer.
     pub async fn sign_in_response(&self, password: &str) -> reqwest::Response {
         let (_, page) = self.get("/admin").await;
         let csrf = csrf_of(&page);
         self.client
             .post(format!("{}/admin/login", self.base))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", &csrf), ("password", password)]))
+            .body(encode(&[
+                ("csrf", &csrf),
+                ("name", ADMIN),
+                ("password", password),
+            ]))
             .send()
             .await
             .expect("the server answers")
     }
 
-    /// Opens the sign-in page and signs in with `password`; the status and the Location or body.
+    /// Opens the sign-in page and signs in as `admin` with `password`; the
+    /// status and the Location or body.
     pub async fn sign_in(&self, password: &str) -> (u16, String) {
+        self.sign_in_as(ADMIN, password, "").await
+    }
+
+    /// Signs in as `name` with `password` and a second factor's `code`.
+    pub async fn sign_in_as(&self, name: &str, password: &str, code: &str) -> (u16, String) {
         let (_, page) = self.get("/admin").await;
         let csrf = csrf_of(&page);
         self.post(
             "/admin/login",
-            &[("csrf", &csrf), ("password", password), ("next", "/admin")],
+            &[
+                ("csrf", &csrf),
+                ("name", name),
+                ("password", password),
+                ("code", code),
+                ("next", "/admin"),
+            ],
         )
         .await
     }

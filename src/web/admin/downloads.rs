@@ -1,7 +1,7 @@
 //! What the secretariat takes away: CSV downloads streamed as they are
 //! written, the annual report, and the audit log.
 
-use super::{client_ip, page, require, survey_of};
+use super::{Me, client_ip, page, require, survey_of};
 use crate::export::{self, ExportKind, ExportOptions};
 use crate::report::{self, ReportOptions};
 use crate::store::AuditEntry;
@@ -58,7 +58,7 @@ pub async fn export(
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require(&state, &req)?;
+    let session = require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
     let name = if query.kind.is_empty() {
         "responses"
@@ -75,7 +75,7 @@ pub async fn export(
     };
     let name = export::file_name(&survey, kind, chrono::Utc::now().date_naive());
     state.store.audit(
-        "secretariat",
+        &session.account,
         &client_ip(&state, &req).to_string(),
         "export",
         &survey.id,
@@ -124,7 +124,7 @@ pub async fn report(
     path: web::Path<String>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require(&state, &req)?;
+    let session = require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
     let st = state.clone();
     let id = survey.id.clone();
@@ -141,7 +141,7 @@ pub async fn report(
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
     state.store.audit(
-        "secretariat",
+        &session.account,
         &client_ip(&state, &req).to_string(),
         "report generated",
         &survey.id,
@@ -167,6 +167,7 @@ pub async fn report(
 #[template(path = "admin/audit.html")]
 struct AuditPage {
     csrf: String,
+    me: Me,
     entries: Vec<AuditEntry>,
     total: usize,
 }
@@ -179,6 +180,7 @@ pub async fn audit(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpR
     entries.truncate(1000);
     Ok(page(
         AuditPage {
+            me: session.me(),
             csrf: session.csrf,
             entries,
             total,

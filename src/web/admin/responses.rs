@@ -1,6 +1,6 @@
 //! One member's response, read-only, with every revision and what changed.
 
-use super::{page, require, survey_of};
+use super::{Me, page, require, survey_of};
 use crate::answers::{self, SectionView};
 use crate::store::Revision;
 use crate::web::{AppError, AppState};
@@ -27,6 +27,7 @@ pub struct Change {
 #[template(path = "admin/response.html")]
 struct ResponsePage<'a> {
     csrf: String,
+    me: Me,
     survey_id: &'a str,
     survey_title: &'a str,
     member_name: &'a str,
@@ -118,6 +119,7 @@ pub async fn response(
     history.reverse();
     let shown = st.latest_submitted.as_ref().or(st.latest.as_ref());
     let body = ResponsePage {
+        me: session.me(),
         csrf: session.csrf,
         survey_id: &survey.id,
         survey_title: &survey.title,
