@@ -51,14 +51,49 @@ struct State {
     noted: HashMap<IpAddr, Instant>,
 }
 
-/// The counts of attempts.
+/// The counts of attempts, and the threads that check passwords.
 pub struct Guard {
     per_address: usize,
     per_account: usize,
     window: Duration,
     state: Mutex<State>,
-    /// Turns for a password check.
-    pub checks: tokio::sync::Semaphore,
+    /// Turns for a password check: one per checking thread.
+    checks: tokio::sync::Semaphore,
+    /// Jobs for the checking threads.
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// No turn to check a password came within [`CHECK_QUEUE_WAIT`].
+#[derive(Debug)]
+pub struct Busy;
+
+/// Starts `n` threads that run password checks one at a time each. Each
+/// argon2 check takes some 19 MiB; freed, the allocator keeps it for its
+/// thread, so checks on a few long-lived threads keep memory at a few
+/// times that, where checks on a growing pool of threads kept it per thread.
+fn checking_threads(n: usize) -> std::sync::mpsc::Sender<Job> {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    let rx = std::sync::Arc::new(Mutex::new(rx));
+    for i in 0..n {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("password-check-{i}"))
+            .spawn(move || {
+                loop {
+                    let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "a password-checking thread could not start");
+        }
+    }
+    tx
 }
 
 /// An attempt counted in advance; [`Reservation::succeeded`] takes it back.
@@ -93,7 +128,30 @@ impl Guard {
             window,
             state: Mutex::new(State::default()),
             checks: tokio::sync::Semaphore::new(checks.max(1)),
+            jobs: Mutex::new(checking_threads(checks.max(1))),
         }
+    }
+
+    /// Runs a password check `f` on a checking thread when one is free;
+    /// [`Busy`] when none is within [`CHECK_QUEUE_WAIT`].
+    pub async fn check<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let _turn = tokio::time::timeout(CHECK_QUEUE_WAIT, self.checks.acquire())
+            .await
+            .map_err(|_| Busy)?
+            .map_err(|_| Busy)?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| Busy)?;
+        rx.await.map_err(|_| Busy)
     }
 
     pub fn per_address(&self) -> usize {

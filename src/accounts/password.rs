@@ -4,7 +4,8 @@
 use super::AccountError;
 use crate::store::{random_bytes, random_token};
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -56,13 +57,56 @@ pub fn hash(password: &str) -> Result<String, AccountError> {
         .map_err(|e| AccountError::Io(format!("cannot hash the password: {e}")))
 }
 
-/// Whether `password` matches `hash` (slow on purpose, some 19 MiB of memory).
+thread_local! {
+    /// This thread's argon2 memory, made at its first check and reused by
+    /// every later one: a check allocates nothing, so memory stays at one
+    /// block per checking thread however many checks come.
+    static BLOCKS: RefCell<Vec<argon2::Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `password` matches `hash` (slow on purpose, some 19 MiB of the
+/// thread's own memory).
 pub fn verify(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        argon2::Params::try_from(&h),
+        argon2::Algorithm::try_from(h.algorithm),
+    ) else {
+        return false;
+    };
+    let version = h
+        .version
+        .and_then(|v| argon2::Version::try_from(v).ok())
+        .unwrap_or_default();
+    let (Some(salt), Some(expected)) = (h.salt, h.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let expected = expected.as_bytes();
+    let mut out = vec![0u8; expected.len()];
+    let n = params.block_count();
+    let context = Argon2::new(algorithm, version, params);
+    let hashed = BLOCKS.with_borrow_mut(|blocks| {
+        if blocks.len() < n {
+            blocks.resize(n, argon2::Block::default());
+        }
+        context
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut blocks[..n])
             .is_ok()
-    })
+    });
+    // Compared in constant time.
+    hashed
+        && out.len() == expected.len()
+        && out
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// Whether a stored hash can be read as an argon2 hash at all.
@@ -113,5 +157,18 @@ mod tests {
         assert!(verify(&h, "violet lantern over the harbour"));
         assert!(!verify(&h, "violet lantern over the harbor"));
         assert!(!verify(decoy(), ""));
+        assert!(!verify("not a hash", "violet lantern over the harbour"));
+        // A hash of another version's parameters still verifies.
+        let small = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(4096, 3, 1, None).unwrap(),
+        );
+        let salt = SaltString::encode_b64(b"a salt of sixteen").unwrap();
+        let other = small
+            .hash_password(b"violet lantern", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify(&other, "violet lantern") && !verify(&other, "violet lanterns"));
     }
 }

@@ -27,6 +27,10 @@ pub struct TestApp {
     pub page_cache_bytes: Option<u64>,
     /// The running server's state, for a test to look into.
     pub state: Option<actix_web::web::Data<AppState>>,
+    /// How long sessions last (the defaults unless a test shortens them).
+    pub sessions: spam_survey::accounts::sessions::Lifetimes,
+    pub trust_proxy: bool,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The bundled questionnaire definitions.
@@ -83,6 +87,9 @@ impl TestApp {
                 .expect("a client"),
             page_cache_bytes: None,
             state: None,
+            sessions: Default::default(),
+            trust_proxy: false,
+            trusted_proxies: Vec::new(),
         };
         app.start().await
     }
@@ -100,7 +107,8 @@ impl TestApp {
         app.start().await
     }
 
-    fn unstarted(surveys: &Path, data: tempfile::TempDir) -> TestApp {
+    /// A server not started yet, for a test to set up before [`TestApp::start`].
+    pub fn unstarted(surveys: &Path, data: tempfile::TempDir) -> TestApp {
         TestApp {
             base: String::new(),
             secure_cookies: false,
@@ -112,6 +120,9 @@ impl TestApp {
                 .expect("a client"),
             page_cache_bytes: None,
             state: None,
+            sessions: Default::default(),
+            trust_proxy: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -127,10 +138,15 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("an address").port();
         self.base = format!("http://127.0.0.1:{port}");
+        // Every field is set today; the rest stays for settings yet to come.
+        #[allow(clippy::needless_update)]
         let settings = Settings {
             base_url: self.base.clone(),
             admin_password: Some(ADMIN_PASSWORD.into()),
             secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trusted_proxies.clone(),
+            sessions: self.sessions,
             ..Settings::default()
         };
         let (mut state, _) = AppState::new(store, settings).expect("the state sets up");
@@ -457,11 +473,84 @@ pub fn token_in(page: &str) -> String {
 
 /// Starts the real binary on a free port; returns it and its address once it listens.
 pub fn start_binary(data: &Path) -> (std::process::Child, String) {
+    start_binary_with(data, &[])
+}
+
+/// Runs `spam-survey ARGS` to its end, with `input` on standard input; the
+/// exit status and standard output.
+pub fn run_command(args: &[&str], input: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("the command ends");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
+pub struct SmallDisk {
+    dir: Option<tempfile::TempDir>,
+}
+
+impl SmallDisk {
+    /// None when this user may not mount (not root).
+    pub fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir: Some(dir) })
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.as_ref().unwrap().path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            // Lazily: the in-process server of the test may still hold a file open.
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(dir.path())
+                .status();
+        }
+    }
+}
+
+/// Fills the filesystem at `dir` until a write fails.
+pub fn fill(dir: &Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("filler");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let block = vec![b'x'; 4096];
+    while f.write_all(&block).is_ok() {}
+    let _ = f.sync_all();
+    path
+}
+
+/// Starts the real binary with more arguments to `serve`.
+pub fn start_binary_with(data: &Path, extra: &[&str]) -> (std::process::Child, String) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
         .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
         .arg(bundled_surveys())
         .arg("--data")
         .arg(data)
+        .args(extra)
         .env("SPAM_SURVEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())

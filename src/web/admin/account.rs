@@ -108,17 +108,13 @@ async fn current_password_right(
     let Some(account) = state.auth.accounts.get(name)? else {
         return Ok(false);
     };
-    let _permit = state
+    let given = given.to_string();
+    state
         .auth
         .guard
-        .checks
-        .acquire()
+        .check(move || password::verify(&account.password, &given))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let given = given.to_string();
-    web::block(move || password::verify(&account.password, &given))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|_| super::auth::busy())
 }
 
 /// POST /admin/account/password: a new password of one's own; every

@@ -100,6 +100,13 @@ fn unavailable(e: impl std::fmt::Display) -> AppError {
     )
 }
 
+/// What an attempt gets when no password check is free for long.
+pub fn busy() -> AppError {
+    AppError::Unavailable(
+        "The server is busy checking other sign-ins. Please try again in a minute.".into(),
+    )
+}
+
 /// POST /admin/login
 pub async fn login(
     state: web::Data<AppState>,
@@ -139,23 +146,14 @@ pub async fn login(
         }
     };
     // A bounded number of argon2 checks at once: memory stays flat whatever comes.
-    let permit = tokio::time::timeout(
-        crate::accounts::guard::CHECK_QUEUE_WAIT,
-        state.auth.guard.checks.acquire(),
-    )
-    .await
-    .map_err(|_| {
-        AppError::Unavailable(
-            "The server is busy checking other sign-ins. Please try again in a minute.".into(),
-        )
-    })?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
     let (name, password, code) = (form.name.clone(), form.password.clone(), form.code.clone());
     let st = state.clone();
-    let checked = web::block(move || st.auth.accounts.verify(&name, &password, &code))
+    let checked = state
+        .auth
+        .guard
+        .check(move || st.auth.accounts.verify(&name, &password, &code))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    drop(permit);
+        .map_err(|_| busy())?;
     let account = match checked {
         Ok(Some(a)) => a,
         Ok(None) => {
