@@ -27,6 +27,20 @@ fn audit_rows(app: &TestApp) -> Vec<csv::StringRecord> {
     r.records().map(|x| x.expect("a row")).collect()
 }
 
+/// Posts `fields` with a valid form token and expects a 403.
+async fn assert_refused(
+    who: &common::Admin,
+    csrf: &str,
+    path: &str,
+    fields: Vec<(&str, &str)>,
+    role: &str,
+) {
+    let mut all = vec![("csrf", csrf)];
+    all.extend(fields);
+    let (status, body) = who.post(path, &all).await;
+    assert_eq!(status, 403, "{role} posting to {path}: {body}");
+}
+
 fn now() -> u64 {
     spam_survey::accounts::sessions::now()
 }
@@ -80,10 +94,7 @@ async fn each_role_is_refused_what_it_may_not_do_and_its_pages_do_not_offer_it()
             vec![("name", "eddie"), ("action", "disable")],
         ),
     ] {
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend(fields);
-        let (status, body) = viewer.post(path, &all).await;
-        assert_eq!(status, 403, "a viewer posting to {path}: {body}");
+        assert_refused(&viewer, &csrf, path, fields, "a viewer").await;
     }
     for path in ["/admin/s/spam-2022/reminders", "/admin/accounts"] {
         let (status, _) = viewer.get(path).await;
@@ -108,10 +119,7 @@ async fn each_role_is_refused_what_it_may_not_do_and_its_pages_do_not_offer_it()
             vec![("name", "vera"), ("action", "password")],
         ),
     ] {
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend(fields);
-        let (status, _) = editor.post(path, &all).await;
-        assert_eq!(status, 403, "an editor posting to {path}");
+        assert_refused(&editor, &csrf, path, fields, "an editor").await;
     }
     assert_eq!(editor.get("/admin/accounts").await.0, 403);
     assert_eq!(editor.get("/admin/s/spam-2022/reminders").await.0, 200);

@@ -75,6 +75,22 @@ async fn attempt(base: &str, name: &str, password: &str, forwarded: Option<&str>
     post(&http, base, &f, name, password, forwarded).await
 }
 
+/// `n` wrong guesses at `name`, one after another, the `i`th with the
+/// X-Forwarded-For header `forwarded(i)`; their statuses.
+async fn wrong_guesses(
+    base: &str,
+    name: &str,
+    n: usize,
+    forwarded: impl Fn(usize) -> Option<String>,
+) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..n {
+        let header = forwarded(i);
+        statuses.push(attempt(base, name, "not the password at all", header.as_deref()).await);
+    }
+    statuses
+}
+
 /// A figure of /proc/PID/status, in KiB.
 fn status_kib(pid: u32, key: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
@@ -230,11 +246,7 @@ async fn a_flood_from_many_addresses_runs_two_password_checks_at_a_time_and_memo
 #[tokio::test]
 async fn without_trust_proxy_a_rotated_x_forwarded_for_changes_nothing() {
     let s = server(&[]);
-    let mut statuses = Vec::new();
-    for i in 0..8 {
-        let spoof = format!("192.0.2.{i}");
-        statuses.push(attempt(&s.base, ADMIN, "not the password at all", Some(&spoof)).await);
-    }
+    let statuses = wrong_guesses(&s.base, ADMIN, 8, |i| Some(format!("192.0.2.{i}"))).await;
     assert_eq!(
         statuses,
         [401, 401, 401, 401, 401, 429, 429, 429],
@@ -245,12 +257,10 @@ async fn without_trust_proxy_a_rotated_x_forwarded_for_changes_nothing() {
 #[tokio::test]
 async fn behind_one_proxy_only_the_entry_it_appended_counts() {
     let s = server(&["--trust-proxy"]);
-    let mut statuses = Vec::new();
-    for i in 0..8 {
-        // What the client wrote, then what the proxy appended (the client's real address).
-        let header = format!("192.0.2.{i}, 203.0.113.9");
-        statuses.push(attempt(&s.base, ADMIN, "not the password at all", Some(&header)).await);
-    }
+    let statuses = wrong_guesses(&s.base, ADMIN, 8, |i| {
+        Some(format!("192.0.2.{i}, 203.0.113.9"))
+    })
+    .await;
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
     // Another client of the proxy is not held back.
     assert_eq!(
@@ -262,18 +272,10 @@ async fn behind_one_proxy_only_the_entry_it_appended_counts() {
         attempt(&s.base, ADMIN, ADMIN_PASSWORD, Some("::ffff:203.0.113.9")).await,
         429
     );
-    let mut v6 = Vec::new();
-    for i in 1..=6 {
-        v6.push(
-            attempt(
-                &s.base,
-                "someone",
-                "not the password at all",
-                Some(&format!("2001:db8:5:6::{i:x}")),
-            )
-            .await,
-        );
-    }
+    let v6 = wrong_guesses(&s.base, "someone", 6, |i| {
+        Some(format!("2001:db8:5:6::{:x}", i + 1))
+    })
+    .await;
     assert_eq!(
         v6,
         [401, 401, 401, 401, 401, 429],
@@ -284,11 +286,10 @@ async fn behind_one_proxy_only_the_entry_it_appended_counts() {
 #[tokio::test]
 async fn behind_a_chain_of_trusted_proxies_the_rightmost_untrusted_entry_counts() {
     let s = server(&["--trusted-proxies", "127.0.0.1,10.0.0.0/8"]);
-    let mut statuses = Vec::new();
-    for i in 0..8 {
-        let header = format!("192.0.2.{i}, 203.0.113.9, 10.1.2.3");
-        statuses.push(attempt(&s.base, ADMIN, "not the password at all", Some(&header)).await);
-    }
+    let statuses = wrong_guesses(&s.base, ADMIN, 8, |i| {
+        Some(format!("192.0.2.{i}, 203.0.113.9, 10.1.2.3"))
+    })
+    .await;
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
     assert_eq!(
         attempt(
@@ -311,19 +312,7 @@ async fn behind_a_chain_of_trusted_proxies_the_rightmost_untrusted_entry_counts(
 
     // A peer that is not a trusted proxy is its own address, whatever it sends.
     let direct = server(&["--trusted-proxies", "10.0.0.0/8"]);
-    let mut statuses = Vec::new();
-    for i in 0..6 {
-        let header = format!("192.0.2.{i}");
-        statuses.push(
-            attempt(
-                &direct.base,
-                ADMIN,
-                "not the password at all",
-                Some(&header),
-            )
-            .await,
-        );
-    }
+    let statuses = wrong_guesses(&direct.base, ADMIN, 6, |i| Some(format!("192.0.2.{i}"))).await;
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
 }
 
