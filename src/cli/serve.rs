@@ -88,7 +88,7 @@ fn serve(a: &Args) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let base_url = base_url.unwrap_or_else(|| format!("http://{local}"));
     let now = chrono::Utc::now();
-    // Printed once the accounts are set up: "listening" means ready to answer.
+    // Printed before the accounts are set up, as before accounts existed.
     let mut intro = Vec::new();
     intro.push(format!("spam-survey is listening on http://{local}"));
     intro.push(format!("data directory: {}", dirs.data.display()));
@@ -126,10 +126,10 @@ fn serve(a: &Args) -> Result<(), String> {
             absolute: a.session_max,
         },
     };
-    let (state, first) = AppState::new(store, settings).map_err(|e| e.to_string())?;
     for line in intro {
         println!("{line}");
     }
+    let (state, first) = AppState::new(store, settings).map_err(|e| e.to_string())?;
     println!("Secretariat workspace: http://{local}/admin");
     match first {
         FirstStart::Generated(p) => {
