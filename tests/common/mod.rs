@@ -545,6 +545,13 @@ pub fn fill(dir: &Path) -> std::path::PathBuf {
 
 /// Starts the real binary with more arguments to `serve`.
 pub fn start_binary_with(data: &Path, extra: &[&str]) -> (std::process::Child, String) {
+    // The first account made here, once: its argon2 hash and fsyncs would
+    // otherwise fall in the first moments of the server, which tests that
+    // kill it early must not wait for.
+    std::fs::create_dir_all(data).expect("the data directory");
+    spam_survey::accounts::Accounts::open(data)
+        .and_then(|a| a.first_start(Some(ADMIN_PASSWORD)))
+        .expect("the first account");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
         .args(["serve", "--addr", "127.0.0.1:0", "--surveys"])
         .arg(bundled_surveys())
