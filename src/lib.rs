@@ -8,6 +8,7 @@
 //! answers to try it all with; [`cli`] is the command line;
 //! [`words`] makes numbers and words agree.
 
+pub mod accounts;
 pub mod answers;
 pub mod cli;
 pub mod continuity;

@@ -27,7 +27,7 @@ async fn sign_in_and_sign_out_guard_every_workspace_page() {
 
     let (status, page) = stranger.sign_in("wrong password").await;
     assert_eq!(status, 401);
-    assert!(page.contains("That password is not right"));
+    assert!(page.contains("That name, password or code is not right"));
     let (status, location) = stranger.sign_in(ADMIN_PASSWORD).await;
     assert_eq!(status, 303);
     assert_eq!(location, "/admin");

@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{TestApp, bundled_surveys, csrf_of, encode};
+use common::{SmallDisk, TestApp, bundled_surveys, csrf_of, encode, fill};
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -171,46 +169,6 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
         acked.len(),
         stored.len()
     );
-}
-
-/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
-struct SmallDisk {
-    dir: Option<tempfile::TempDir>,
-}
-
-impl SmallDisk {
-    fn mount(size: &str) -> Option<SmallDisk> {
-        let dir = tempfile::tempdir().unwrap();
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(SmallDisk { dir: Some(dir) })
-    }
-    fn path(&self) -> &Path {
-        self.dir.as_ref().unwrap().path()
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            // Lazily: the in-process server of the test may still hold a file open.
-            let _ = Command::new("umount").arg("-l").arg(dir.path()).status();
-        }
-    }
-}
-
-/// Fills the filesystem at `dir` until a write fails.
-fn fill(dir: &Path) -> std::path::PathBuf {
-    use std::io::Write;
-    let path = dir.join("filler");
-    let mut f = std::fs::File::create(&path).unwrap();
-    let block = vec![b'x'; 4096];
-    while f.write_all(&block).is_ok() {}
-    let _ = f.sync_all();
-    path
 }
 
 #[tokio::test]

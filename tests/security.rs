@@ -141,7 +141,13 @@ async fn every_state_changing_post_needs_its_form_token() {
     }
     let fresh = app.browser();
     let (status, _) = fresh
-        .post("/admin/login", &[("password", common::ADMIN_PASSWORD)])
+        .post(
+            "/admin/login",
+            &[
+                ("name", common::ADMIN),
+                ("password", common::ADMIN_PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(status, 403, "sign-in without the form's token");
     assert!(app.rows("spam-2022").is_empty());

@@ -17,6 +17,7 @@ mod invite;
 mod new_edition;
 mod report;
 mod serve;
+mod user;
 mod verify;
 
 /// The whole command line.
@@ -65,6 +66,8 @@ enum Command {
     NewEdition(new_edition::Args),
     /// List what changed from one edition to another, by question id.
     Diff(diff::Args),
+    /// Manage the secretariat's accounts: add, list, disable, enable, password.
+    User(user::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Verify(args) => verify::run(args),
         Command::NewEdition(args) => new_edition::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::User(args) => user::run(args),
     }
 }
 

@@ -39,8 +39,21 @@ pub enum AppError {
     /// Too many wrong invitation links from one address; wait this many seconds.
     #[error("too many wrong links")]
     TooManyLinks(u64),
+    /// The server cannot do it now (its disk is full, say); nothing changed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<crate::accounts::AccountError> for AppError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        match e {
+            crate::accounts::AccountError::Refused(m) => AppError::BadRequest(m),
+            crate::accounts::AccountError::NoSuchAccount(_) => AppError::NotFound,
+            other => AppError::Internal(format!("accounts: {other}")),
+        }
+    }
 }
 
 impl From<askama::Error> for AppError {
@@ -68,6 +81,7 @@ impl ResponseError for AppError {
             AppError::TooManyAttempts(_) | AppError::TooManyLinks(_) => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,18 +105,19 @@ impl ResponseError for AppError {
             AppError::SignIn => (
                 "Please sign in",
                 "This page is for the APT secretariat.".to_string(),
-                Some("Sign in at /admin with the secretariat password."),
+                Some("Sign in at /admin with your account's name and password."),
             ),
             AppError::TooManyAttempts(secs) => (
                 "Too many attempts",
-                format!("Too many wrong passwords were tried from this address. Try again in {}.", crate::words::count(secs.div_ceil(60) as usize, "minute", "minutes")),
+                format!("Too many failed sign-ins came from this address or for this account. Try again in {}.", crate::words::count(secs.div_ceil(60) as usize, "minute", "minutes")),
                 None,
             ),
             AppError::TooManyLinks(secs) => (
                 "Too many wrong links",
-                format!("Too many invitation links that do not exist were tried from this address, so wrong links are not looked up for a while. Try again in {} minute(s).", secs.div_ceil(60)),
+                format!("Too many invitation links that do not exist were tried from this address, so wrong links are not looked up for a while. Try again in {}.", crate::words::count(secs.div_ceil(60) as usize, "minute", "minutes")),
                 Some("A valid invitation link still works from this address: open the link exactly as it came in your invitation e-mail."),
             ),
+            AppError::Unavailable(m) => ("Not possible just now", m.clone(), Some("Please try again later.")),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))
@@ -122,6 +137,9 @@ impl ResponseError for AppError {
         if let AppError::TimedOut = self {
             // What is still to come of the body must not be read as a request.
             response.force_close();
+        }
+        if let AppError::Unavailable(_) = self {
+            response.insert_header(("Retry-After", "60"));
         }
         response.body(body)
     }

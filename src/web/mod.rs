@@ -30,12 +30,15 @@ pub struct AppState {
     pub store: Store,
     /// The address people reach the server at, for the links it prints.
     pub base_url: String,
-    /// The secretariat's password check and sessions.
+    /// The secretariat's accounts, sessions and sign-in guard.
     pub auth: admin::auth::Auth,
     /// Mark cookies Secure (when served over HTTPS, e.g. behind a TLS proxy).
     pub secure_cookies: bool,
     /// Take the client's address from the proxy's headers (X-Forwarded-For).
     pub trust_proxy: bool,
+    /// The proxies whose X-Forwarded-For entries are skipped (empty: the
+    /// one proxy in front, whose entry is the rightmost).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Wrong invitation links per address.
     pub link_guesses: throttle::Throttle,
     /// The member's finished pages, ready to send again.
@@ -54,28 +57,37 @@ pub const LINK_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 *
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub base_url: String,
-    /// The secretariat's password; None: the stored hash, or a new password.
+    /// The first `admin` account's password, used only when there is no
+    /// account yet; None: an earlier version's password, or a new one.
     pub admin_password: Option<String>,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
     pub limits: limits::Limits,
+    /// Proxies to skip in X-Forwarded-For (given implies `trust_proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long sessions last unused and at most.
+    pub sessions: crate::accounts::sessions::Lifetimes,
 }
 
 impl AppState {
-    /// Sets up the shared state; returns a newly made secretariat password
-    /// (to print once) when none was given or stored.
+    /// Sets up the shared state; says what the first start did about the
+    /// `admin` account (a new password is to be printed once).
     pub fn new(
         store: Store,
         settings: Settings,
-    ) -> Result<(AppState, Option<String>), crate::store::StoreError> {
-        let (auth, generated) =
-            admin::auth::Auth::setup(&store.dir, settings.admin_password.as_deref())?;
+    ) -> Result<(AppState, crate::accounts::FirstStart), crate::accounts::AccountError> {
+        let (auth, generated) = admin::auth::Auth::setup(
+            &store.dir,
+            settings.admin_password.as_deref(),
+            settings.sessions,
+        )?;
         let state = AppState {
             store,
             base_url: settings.base_url,
             auth,
             secure_cookies: settings.secure_cookies,
-            trust_proxy: settings.trust_proxy,
+            trust_proxy: settings.trust_proxy || !settings.trusted_proxies.is_empty(),
+            trusted_proxies: settings.trusted_proxies,
             link_guesses: throttle::Throttle::new(LINK_GUESSES, LINK_WINDOW),
             page_cache: page_cache::PageCache::default(),
             limits: settings.limits,

@@ -114,6 +114,7 @@ test("every page can be reached in the browser: the member's, the secretariat's 
   // The secretariat.
   await keep(page, "error-401-sign-in-first", await go(`${base}/admin/audit`), 401);
   await keep(page, "sign-in", await go(`${base}/admin`), 200);
+  await page.getByLabel("Name").fill("admin");
   await page.getByLabel("Password").fill("not the password");
   await keep(page, "sign-in-wrong-password", await click(page.getByRole("button", { name: "Sign in" })), 401);
   await signIn(page, base);
@@ -131,6 +132,8 @@ test("every page can be reached in the browser: the member's, the secretariat's 
   await go(`${base}/admin/s/spam-2022`);
   await keep(page, "new-link", await click(page.getByRole("button", { name: "Invite Japan" })), 200);
   await keep(page, "audit-log", await go(`${base}/admin/audit`), 200);
+  await keep(page, "accounts", await go(`${base}/admin/accounts`), 200);
+  await keep(page, "your-account", await go(`${base}/admin/account`), 200);
   await go(`${base}/admin/s/spam-2022`);
   const round = page.locator("form[action$='/round']");
   await tamper(round);
@@ -209,7 +212,7 @@ test("a big edition's overview pages, filters and reminders can be reached in th
 
 // The checks below look at every page collected above, even when the visit
 // stopped early, and then insist that the visit was complete.
-const ALL_PAGES = 31;
+const ALL_PAGES = 33;
 
 test("every page passes the W3C Nu HTML checker with no error", { timeout: 120_000 }, async (t) => {
   const errors = await vnu(pages.map((p) => p.file));

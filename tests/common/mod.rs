@@ -7,8 +7,11 @@ use spam_survey::definition;
 use spam_survey::store::Store;
 use spam_survey::web::{self, AppState, Settings};
 
-/// The secretariat password of every test server.
-pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+/// The password of every test server's first account, `admin` (long
+/// enough and on no list of common passwords).
+pub const ADMIN_PASSWORD: &str = "a test server's secretariat passphrase";
+/// The name of the first account.
+pub const ADMIN: &str = "admin";
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,10 @@ pub struct TestApp {
     pub page_cache_bytes: Option<u64>,
     /// The running server's state, for a test to look into.
     pub state: Option<actix_web::web::Data<AppState>>,
+    /// How long sessions last (the defaults unless a test shortens them).
+    pub sessions: spam_survey::accounts::sessions::Lifetimes,
+    pub trust_proxy: bool,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The bundled questionnaire definitions.
@@ -80,6 +87,9 @@ impl TestApp {
                 .expect("a client"),
             page_cache_bytes: None,
             state: None,
+            sessions: Default::default(),
+            trust_proxy: false,
+            trusted_proxies: Vec::new(),
         };
         app.start().await
     }
@@ -97,7 +107,8 @@ impl TestApp {
         app.start().await
     }
 
-    fn unstarted(surveys: &Path, data: tempfile::TempDir) -> TestApp {
+    /// A server not started yet, for a test to set up before [`TestApp::start`].
+    pub fn unstarted(surveys: &Path, data: tempfile::TempDir) -> TestApp {
         TestApp {
             base: String::new(),
             secure_cookies: false,
@@ -109,6 +120,9 @@ impl TestApp {
                 .expect("a client"),
             page_cache_bytes: None,
             state: None,
+            sessions: Default::default(),
+            trust_proxy: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -124,10 +138,15 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("an address").port();
         self.base = format!("http://127.0.0.1:{port}");
+        // Every field is set today; the rest stays for settings yet to come.
+        #[allow(clippy::needless_update)]
         let settings = Settings {
             base_url: self.base.clone(),
             admin_password: Some(ADMIN_PASSWORD.into()),
             secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trusted_proxies.clone(),
+            sessions: self.sessions,
             ..Settings::default()
         };
         let (mut state, _) = AppState::new(store, settings).expect("the state sets up");
@@ -335,12 +354,27 @@ impl TestApp {
         }
     }
 
-    /// A browser signed in to the workspace.
+    /// A browser signed in to the workspace as `admin`.
     pub async fn admin(&self) -> Admin {
+        self.signed_in_as(ADMIN, ADMIN_PASSWORD).await
+    }
+
+    /// A browser signed in as `name`.
+    pub async fn signed_in_as(&self, name: &str, password: &str) -> Admin {
         let a = self.browser();
-        let (status, _) = a.sign_in(ADMIN_PASSWORD).await;
-        assert_eq!(status, 303, "sign-in works");
+        let (status, body) = a.sign_in_as(name, password, "").await;
+        assert_eq!(status, 303, "{name} signs in: {body}");
         a
+    }
+
+    /// Adds an account as `spam-survey user add` does, beside the server.
+    pub fn add_account(&self, name: &str, role: &str, password: &str) {
+        let accounts =
+            spam_survey::accounts::Accounts::open(self.data.path()).expect("the accounts");
+        let role = spam_survey::accounts::Role::parse(role).expect("a role");
+        accounts
+            .add(name, role, password)
+            .expect("the account is added");
     }
 }
 
@@ -356,26 +390,42 @@ impl Admin {
         (status, r.text().await.expect("a body"))
     }
 
-    /// Signs in with `password` from a fresh sign-in page; the raw answer.
+    /// Signs in as `admin` with `password` from a fresh sign-in page; the raw answer.
     pub async fn sign_in_response(&self, password: &str) -> reqwest::Response {
         let (_, page) = self.get("/admin").await;
         let csrf = csrf_of(&page);
         self.client
             .post(format!("{}/admin/login", self.base))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", &csrf), ("password", password)]))
+            .body(encode(&[
+                ("csrf", &csrf),
+                ("name", ADMIN),
+                ("password", password),
+            ]))
             .send()
             .await
             .expect("the server answers")
     }
 
-    /// Opens the sign-in page and signs in with `password`; the status and the Location or body.
+    /// Opens the sign-in page and signs in as `admin` with `password`; the
+    /// status and the Location or body.
     pub async fn sign_in(&self, password: &str) -> (u16, String) {
+        self.sign_in_as(ADMIN, password, "").await
+    }
+
+    /// Signs in as `name` with `password` and a second factor's `code`.
+    pub async fn sign_in_as(&self, name: &str, password: &str, code: &str) -> (u16, String) {
         let (_, page) = self.get("/admin").await;
         let csrf = csrf_of(&page);
         self.post(
             "/admin/login",
-            &[("csrf", &csrf), ("password", password), ("next", "/admin")],
+            &[
+                ("csrf", &csrf),
+                ("name", name),
+                ("password", password),
+                ("code", code),
+                ("next", "/admin"),
+            ],
         )
         .await
     }
@@ -426,6 +476,73 @@ pub fn start_binary(data: &Path) -> (std::process::Child, String) {
     start_binary_with(data, &[], None)
 }
 
+/// Runs `spam-survey ARGS` to its end, with `input` on standard input; the
+/// exit status and standard output.
+pub fn run_command(args: &[&str], input: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_spam-survey"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("the command ends");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A tmpfs of `size` mounted on a fresh directory; unmounted when dropped.
+pub struct SmallDisk {
+    dir: Option<tempfile::TempDir>,
+}
+
+impl SmallDisk {
+    /// None when this user may not mount (not root).
+    pub fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk { dir: Some(dir) })
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.as_ref().unwrap().path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            // Lazily: the in-process server of the test may still hold a file open.
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(dir.path())
+                .status();
+        }
+    }
+}
+
+/// Fills the filesystem at `dir` until a write fails.
+pub fn fill(dir: &Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("filler");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let block = vec![b'x'; 4096];
+    while f.write_all(&block).is_ok() {}
+    let _ = f.sync_all();
+    path
+}
+
 /// Starts the real binary with more arguments to `serve`, and under a
 /// limit of open files when one is given (`ulimit -n` in a shell that then
 /// becomes the server).
@@ -450,6 +567,7 @@ pub fn start_binary_with(
         .arg(bundled_surveys())
         .arg("--data")
         .arg(data)
+        .args(extra)
         .env("SPAM_SURVEY_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())

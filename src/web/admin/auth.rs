@@ -1,167 +1,257 @@
-//! The secretariat's sign-in: one password (argon2 hash only), sessions as
-//! signed random cookies kept in memory, and throttling of failed attempts.
+//! The secretariat's sign-in over HTTP: the form, the guarded check of a
+//! name, password and code, the session cookie, and signing out. The
+//! accounts, sessions and limits themselves are [`crate::accounts`].
 
+use super::{client_ip, cookie, require_signed_in, safe_next, sign};
+use crate::accounts::guard::Guard;
+use crate::accounts::sessions::{Lifetimes, Sessions};
+use crate::accounts::{AccountError, Accounts, FirstStart};
 pub use crate::store::random_token;
-use crate::store::{StoreError, random_bytes};
-use crate::web::throttle::Throttle;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::collections::HashMap;
-use std::net::IpAddr;
+use crate::web::{AppError, AppState, csrf};
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-/// Failed sign-ins allowed from one address within [`WINDOW`].
-pub const MAX_FAILURES: usize = 5;
-/// The window over which failed sign-ins are counted.
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// How long a session lasts after sign-in.
-pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 /// The name of the session cookie.
 pub const COOKIE: &str = "spam_survey_admin";
 /// The name of the cookie that binds the sign-in form to its browser.
 pub const LOGIN_COOKIE: &str = "spam_survey_login";
-/// The file that keeps the password's hash in the data directory.
-pub const PASSWORD_FILE: &str = "admin-password.argon2";
 
-/// The password check, the sessions and the failure counts.
+/// The accounts, their sessions and the sign-in's guard.
 pub struct Auth {
-    hash: String,
-    sessions: Mutex<HashMap<String, Instant>>,
-    failures: Throttle,
-}
-
-fn hash_password(password: &str) -> Result<String, StoreError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
-        .map_err(|e| StoreError::NotSaved(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::NotSaved(format!("cannot hash the password: {e}")))
+    pub accounts: Accounts,
+    pub sessions: Sessions,
+    pub guard: Guard,
 }
 
 impl Auth {
-    /// Sets up the password: `given` (from `SPAM_SURVEY_ADMIN_PASSWORD`) if
-    /// set; else the hash stored in `dir`; else a new password, stored as its
-    /// hash and returned so that it can be printed once.
-    pub fn setup(dir: &Path, given: Option<&str>) -> Result<(Auth, Option<String>), StoreError> {
-        let path = dir.join(PASSWORD_FILE);
-        let (hash, generated) = match given.filter(|p| !p.is_empty()) {
-            Some(p) => (hash_password(p)?, None),
-            None => match std::fs::read_to_string(&path) {
-                Ok(stored) => {
-                    let stored = stored.trim().to_string();
-                    PasswordHash::new(&stored).map_err(|e| {
-                        StoreError::Corrupt(path.clone(), format!("not an argon2 hash: {e}"))
-                    })?;
-                    (stored, None)
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    let password = random_token()?[..20].to_string();
-                    let hash = hash_password(&password)?;
-                    let mut opts = std::fs::OpenOptions::new();
-                    opts.write(true).create_new(true);
-                    #[cfg(unix)]
-                    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-                    let mut f = opts.open(&path)?;
-                    std::io::Write::write_all(&mut f, hash.as_bytes())?;
-                    f.sync_all()?;
-                    (hash, Some(password))
-                }
-                Err(e) => return Err(e.into()),
-            },
-        };
+    /// Opens the accounts and sessions of `dir`, making the first `admin`
+    /// account when there is none (see [`Accounts::first_start`]).
+    pub fn setup(
+        dir: &Path,
+        given: Option<&str>,
+        lifetimes: Lifetimes,
+    ) -> Result<(Auth, FirstStart), AccountError> {
+        let accounts = Accounts::open(dir)?;
+        let first = accounts.first_start(given)?;
         let auth = Auth {
-            hash,
-            sessions: Mutex::new(HashMap::new()),
-            failures: Throttle::new(MAX_FAILURES, WINDOW),
+            accounts,
+            sessions: Sessions::open(dir, lifetimes)?,
+            guard: Guard::default(),
         };
-        Ok((auth, generated))
-    }
-
-    /// Whether `password` is the secretariat's (slow on purpose: argon2).
-    pub fn verify(&self, password: &str) -> bool {
-        PasswordHash::new(&self.hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    }
-
-    /// How long `ip` must wait before another attempt, if it is throttled.
-    pub fn throttled(&self, ip: IpAddr) -> Option<Duration> {
-        self.failures.wait(ip)
-    }
-
-    /// Counts a failed attempt from `ip`.
-    pub fn failed(&self, ip: IpAddr) {
-        self.failures.fail(ip);
-    }
-
-    /// Starts a session; returns its id (the cookie carries it, signed).
-    pub fn start_session(&self) -> Result<String, StoreError> {
-        let id = random_token()?;
-        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        sessions.retain(|_, until| *until > now);
-        sessions.insert(id.clone(), now + SESSION_LIFETIME);
-        Ok(id)
-    }
-
-    /// Whether a session id is live.
-    pub fn session_live(&self, id: &str) -> bool {
-        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions
-            .get(id)
-            .is_some_and(|until| *until > Instant::now())
-    }
-
-    /// Ends a session.
-    pub fn end_session(&self, id: &str) {
-        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.remove(id);
+        Ok((auth, first))
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage<'a> {
+    csrf: String,
+    max_failures: usize,
+    next: &'a str,
+    name: &'a str,
+    error: Option<&'a str>,
+}
 
-    #[test]
-    fn a_stored_password_is_only_a_hash_and_verifies() {
-        let dir = tempfile::tempdir().unwrap();
-        let (auth, generated) = Auth::setup(dir.path(), None).unwrap();
-        let password = generated.expect("a first start makes a password");
-        let stored = std::fs::read_to_string(dir.path().join(PASSWORD_FILE)).unwrap();
-        assert!(stored.starts_with("$argon2"));
-        assert!(!stored.contains(&password));
-        assert!(auth.verify(&password));
-        assert!(!auth.verify("wrong"));
-        let (again, generated) = Auth::setup(dir.path(), None).unwrap();
-        assert!(
-            generated.is_none(),
-            "the second start reuses the stored hash"
+/// The sign-in page, with a fresh cookie that binds its form to this browser.
+pub fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    next: &str,
+    name: &str,
+    error: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let nonce = random_token()?;
+    let page = LoginPage {
+        csrf: sign(state, "login", &nonce),
+        max_failures: state.auth.guard.per_address(),
+        next,
+        name,
+        error,
+    };
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .cookie(cookie(state, LOGIN_COOKIE, nonce))
+        .body(page.render()?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// What a sign-in that cannot write its audit line or session answers.
+fn unavailable(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "a sign-in could not be recorded");
+    AppError::Unavailable(
+        "Signing in is not possible just now: the server cannot write to its data directory (the disk may be full). Nothing was changed. Tell whoever runs the server, and try again later.".into(),
+    )
+}
+
+/// What an attempt gets when no password check is free for long.
+pub fn busy() -> AppError {
+    AppError::Unavailable(
+        "The server is busy checking other sign-ins. Please try again in a minute.".into(),
+    )
+}
+
+/// POST /admin/login
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(&form.next);
+    let bound = req.cookie(LOGIN_COOKIE).is_some_and(|c| {
+        csrf::verify(
+            state.store.secret(),
+            &format!("login:{}", c.value()),
+            &form.csrf,
+        )
+    });
+    if !bound {
+        return login_page(
+            &state,
+            StatusCode::FORBIDDEN,
+            next,
+            &form.name,
+            Some("The sign-in form was out of date. Please enter the password again."),
         );
-        assert!(again.verify(&password));
-        let (env, _) = Auth::setup(dir.path(), Some("from-env")).unwrap();
-        assert!(env.verify("from-env") && !env.verify(&password));
     }
-
-    #[test]
-    fn five_failures_from_one_address_throttle_it_and_no_other() {
-        let dir = tempfile::tempdir().unwrap();
-        let (auth, _) = Auth::setup(dir.path(), Some("pw")).unwrap();
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        for _ in 0..MAX_FAILURES {
-            assert!(auth.throttled(a).is_none());
-            auth.failed(a);
+    let ip = client_ip(&state, &req);
+    let address = ip.to_string();
+    // Counted before the check: a hundred attempts at once count a hundred.
+    let reservation = match state.auth.guard.reserve(ip, &form.name) {
+        Ok(r) => r,
+        Err(blocked) => {
+            if blocked.note {
+                state
+                    .store
+                    .audit("", &address, "sign-in refused (throttled)", "", "", "")
+                    .map_err(unavailable)?;
+            }
+            return Err(AppError::TooManyAttempts(blocked.wait.as_secs()));
         }
-        let wait = auth.throttled(a).expect("throttled");
-        assert!(wait <= WINDOW && wait > Duration::from_secs(60));
-        assert!(auth.throttled(b).is_none());
-    }
+    };
+    // A bounded number of argon2 checks at once: memory stays flat whatever comes.
+    let (name, password, code) = (form.name.clone(), form.password.clone(), form.code.clone());
+    let st = state.clone();
+    let checked = state
+        .auth
+        .guard
+        .check(move || st.auth.accounts.verify(&name, &password, &code))
+        .await
+        .map_err(|_| busy())?;
+    let account = match checked {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            // The name is written only when it is an account's: a password
+            // typed into the name field stays out of the log.
+            let known = state
+                .auth
+                .accounts
+                .get(form.name.trim())
+                .ok()
+                .flatten()
+                .map(|a| a.name)
+                .unwrap_or_default();
+            state
+                .store
+                .audit(&known, &address, "failed sign-in", "", "", "")
+                .map_err(unavailable)?;
+            return login_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                next,
+                &form.name,
+                Some("That name, password or code is not right. Check them and try again."),
+            );
+        }
+        Err(e) => return Err(unavailable(e)),
+    };
+    state
+        .store
+        .audit(&account.name, &address, "signed in", "", "", "")
+        .map_err(unavailable)?;
+    let id = random_token()?;
+    state
+        .auth
+        .sessions
+        .start(&account, &id)
+        .map_err(unavailable)?;
+    reservation.succeeded();
+    let value = format!("{id}.{}", sign(&state, "session", &id));
+    let mut gone = cookie(&state, LOGIN_COOKIE, String::new());
+    gone.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, next.to_string()))
+        .cookie(cookie(&state, COOKIE, value))
+        .cookie(gone)
+        .finish())
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+fn signed_out(state: &AppState) -> HttpResponse {
+    let mut gone = cookie(state, COOKIE, String::new());
+    gone.make_removal();
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/admin"))
+        .cookie(gone)
+        .finish()
+}
+
+/// POST /admin/logout: ends this session.
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    let s = require_signed_in(&state, &req, &form.csrf)?;
+    state.auth.sessions.end(&s.id)?;
+    state.store.audit(
+        &s.account,
+        &client_ip(&state, &req).to_string(),
+        "signed out",
+        "",
+        "",
+        "",
+    )?;
+    Ok(signed_out(&state))
+}
+
+/// POST /admin/logout-everywhere: ends every session of the account.
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    let s = require_signed_in(&state, &req, &form.csrf)?;
+    state.auth.accounts.sign_out_everywhere(&s.account)?;
+    let ended = state.auth.sessions.end_all(&s.account)?;
+    state.store.audit(
+        &s.account,
+        &client_ip(&state, &req).to_string(),
+        "signed out everywhere",
+        "",
+        "",
+        &format!("{ended} session(s)"),
+    )?;
+    Ok(signed_out(&state))
 }

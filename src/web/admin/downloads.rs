@@ -2,7 +2,7 @@
 //! written, the annual report, and the audit log.
 
 use super::listing::{Pager, Pages, page_of};
-use super::{client_ip, page, require, survey_of};
+use super::{Me, client_ip, page, require, survey_of};
 use crate::export::{self, ExportKind, ExportOptions};
 use crate::report::{self, ReportOptions};
 use crate::store::AuditEntry;
@@ -59,7 +59,7 @@ pub async fn export(
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require(&state, &req)?;
+    let session = require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
     let name = if query.kind.is_empty() {
         "responses"
@@ -76,7 +76,7 @@ pub async fn export(
     };
     let name = export::file_name(&survey, kind, chrono::Utc::now().date_naive());
     state.store.audit(
-        "secretariat",
+        &session.account,
         &client_ip(&state, &req).to_string(),
         "export",
         &survey.id,
@@ -125,7 +125,7 @@ pub async fn report(
     path: web::Path<String>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require(&state, &req)?;
+    let session = require(&state, &req)?;
     let survey = survey_of(&state, &path)?;
     let st = state.clone();
     let id = survey.id.clone();
@@ -142,7 +142,7 @@ pub async fn report(
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
     state.store.audit(
-        "secretariat",
+        &session.account,
         &client_ip(&state, &req).to_string(),
         "report generated",
         &survey.id,
@@ -168,6 +168,7 @@ pub async fn report(
 #[template(path = "admin/audit.html")]
 struct AuditPage {
     csrf: String,
+    me: Me,
     entries: Vec<AuditEntry>,
     total: String,
     pager: Option<Pager>,
@@ -200,6 +201,7 @@ pub async fn audit(
     });
     Ok(page(
         AuditPage {
+            me: session.me(),
             csrf: session.csrf,
             entries,
             total: crate::round::grouped(total),

@@ -1,7 +1,10 @@
 //! The secretariat's workspace under `/admin`: sign-in, the round overview,
 //! invitations, reminders, each response, downloads, the report, the audit
-//! log. Every page needs a session; every POST needs the session's form token.
+//! log, the accounts. Every page needs a session and the role it is for;
+//! every POST needs the session's form token.
 
+mod account;
+mod accounts;
 pub mod auth;
 mod downloads;
 mod last_year;
@@ -12,18 +15,36 @@ mod round;
 
 use super::pages::html;
 use super::{AppError, AppState, csrf};
+use crate::accounts::Role;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use std::net::IpAddr;
 
 /// Mounts the workspace's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(home))
         .route("/admin/", web::get().to(home))
-        .route("/admin/login", web::post().to(login))
-        .route("/admin/logout", web::post().to(logout))
+        .route("/admin/login", web::post().to(auth::login))
+        .route("/admin/logout", web::post().to(auth::logout))
+        .route(
+            "/admin/logout-everywhere",
+            web::post().to(auth::logout_everywhere),
+        )
+        .route("/admin/account", web::get().to(account::page))
+        .route("/admin/account/password", web::post().to(account::password))
+        .route("/admin/account/totp", web::post().to(account::totp_start))
+        .route(
+            "/admin/account/totp/confirm",
+            web::post().to(account::totp_confirm),
+        )
+        .route(
+            "/admin/account/totp/remove",
+            web::post().to(account::totp_remove),
+        )
+        .route("/admin/accounts", web::get().to(accounts::list))
+        .route("/admin/accounts", web::post().to(accounts::add))
+        .route("/admin/accounts/change", web::post().to(accounts::change))
         .route("/admin/audit", web::get().to(downloads::audit))
         .route("/admin/s/{survey}", web::get().to(overview::overview))
         .route("/admin/s/{survey}/invite", web::post().to(round::invite))
@@ -44,11 +65,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/s/{survey}/report", web::get().to(downloads::report));
 }
 
-/// A signed-in secretariat session.
+/// A signed-in secretariat session: whose, and what it may do.
 pub struct Session {
     pub id: String,
     /// The token every form of this session carries.
     pub csrf: String,
+    /// The account's name: what the audit log writes.
+    pub account: String,
+    pub role: Role,
+}
+
+impl Session {
+    /// What the pages need to know of who is signed in.
+    pub fn me(&self) -> Me {
+        Me {
+            name: self.account.clone(),
+            role: self.role.name(),
+            may_change: self.role.may_change(),
+            may_manage: self.role.may_manage(),
+        }
+    }
+}
+
+/// Who is signed in, for the pages: what is not allowed is not offered.
+pub struct Me {
+    pub name: String,
+    pub role: &'static str,
+    pub may_change: bool,
+    pub may_manage: bool,
 }
 
 /// Where a member of an edition stands now: from its saves (no answers
@@ -67,52 +111,130 @@ fn sign(state: &AppState, scope: &str, value: &str) -> String {
     csrf::token(state.store.secret(), &format!("{scope}:{value}"))
 }
 
-/// The address a request came from (the proxy's word only when told to trust it).
+/// The address a request came from. Without `--trust-proxy` the socket's
+/// address; behind trusted proxies, the rightmost X-Forwarded-For entry
+/// that is not one of them (see [`client_behind`]). An IPv4-mapped IPv6
+/// address is given as IPv4.
 pub fn client_ip(state: &AppState, req: &HttpRequest) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip().to_canonical());
     if !state.trust_proxy {
-        // The socket's address as is: `connection_info` would also read the
-        // host and scheme headers and print the address to parse it back.
-        return req
-            .peer_addr()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+        return peer;
     }
-    let info = req.connection_info();
-    info.realip_remote_addr()
-        .and_then(|t| {
-            t.parse::<IpAddr>()
-                .ok()
-                .or_else(|| t.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
-        })
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    client_behind(peer, &forwarded, &state.trusted_proxies)
+}
+
+/// The client behind the proxies: `peer` itself unless it is a trusted
+/// proxy; else the rightmost entry of `forwarded` that is not a trusted
+/// proxy (entries left of it are the client's own word, which anyone can
+/// write). With no list, the peer is the one proxy trusted and the
+/// rightmost entry (what it appended) is the client.
+pub fn client_behind(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let parse = |t: &str| {
+        let t = t.trim();
+        t.parse::<IpAddr>()
+            .ok()
+            .or_else(|| t.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+            .map(|ip| ip.to_canonical())
+    };
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(&ip));
+    if !trusted.is_empty() && !is_trusted(peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for entry in forwarded.iter().rev() {
+        // An entry that is no address: the hop before it is the last known.
+        let Some(ip) = parse(entry) else {
+            return client;
+        };
+        client = ip;
+        if trusted.is_empty() || !is_trusted(ip) {
+            return ip;
+        }
+    }
+    client
 }
 
 /// The live session of this request, if any.
 pub fn session(state: &AppState, req: &HttpRequest) -> Option<Session> {
     let cookie = req.cookie(auth::COOKIE)?;
     let (id, sig) = cookie.value().split_once('.')?;
-    if !csrf::verify(state.store.secret(), &format!("session:{id}"), sig)
-        || !state.auth.session_live(id)
-    {
+    if !csrf::verify(state.store.secret(), &format!("session:{id}"), sig) {
         return None;
     }
+    let accounts = &state.auth.accounts;
+    let account = state
+        .auth
+        .sessions
+        .check(id, |name| accounts.get(name).ok().flatten())?;
     Some(Session {
         id: id.to_string(),
         csrf: sign(state, "admin-form", id),
+        account: account.name,
+        role: account.role,
     })
 }
 
-/// The session, or the sign-in page (401) in place of the page asked for.
+/// The session, or the sign-in page (401) in place of the page asked for;
+/// every role may read.
 pub fn require(state: &AppState, req: &HttpRequest) -> Result<Session, AppError> {
     session(state, req).ok_or(AppError::SignIn)
 }
 
-/// The session of a POST whose form token matches, or a refusal.
-pub fn require_post(state: &AppState, req: &HttpRequest, given: &str) -> Result<Session, AppError> {
+/// The session when its role is at least `need`; else 403.
+pub fn require_role(state: &AppState, req: &HttpRequest, need: Role) -> Result<Session, AppError> {
     let s = require(state, req)?;
+    if s.role < need {
+        return Err(AppError::Forbidden(format!(
+            "Your account ({}) is a {}; this needs an {}. Nothing was changed. Ask an admin if you need it.",
+            s.account,
+            s.role.name(),
+            need.name()
+        )));
+    }
+    Ok(s)
+}
+
+fn form_token_matches(state: &AppState, s: &Session, given: &str) -> Result<(), AppError> {
     if !csrf::verify(state.store.secret(), &format!("admin-form:{}", s.id), given) {
         return Err(AppError::Forbidden("This form is out of date (its security code does not match). Go back, reload the page and try again; nothing was changed.".into()));
     }
+    Ok(())
+}
+
+/// The session of a POST that changes the round (an editor's or admin's)
+/// whose form token matches, or a refusal.
+pub fn require_post(state: &AppState, req: &HttpRequest, given: &str) -> Result<Session, AppError> {
+    require_post_as(state, req, given, Role::Editor)
+}
+
+/// The session of a POST that needs `need` and whose form token matches.
+pub fn require_post_as(
+    state: &AppState,
+    req: &HttpRequest,
+    given: &str,
+    need: Role,
+) -> Result<Session, AppError> {
+    let s = require_role(state, req, need)?;
+    form_token_matches(state, &s, given)?;
     Ok(s)
+}
+
+/// The session of a POST about the account itself (sign out, its own
+/// password or second factor), any role.
+pub fn require_signed_in(
+    state: &AppState,
+    req: &HttpRequest,
+    given: &str,
+) -> Result<Session, AppError> {
+    require_post_as(state, req, given, Role::Viewer)
 }
 
 fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> {
@@ -122,36 +244,6 @@ fn cookie<'a>(state: &AppState, name: &'a str, value: String) -> Cookie<'a> {
     c.set_path("/admin");
     c.set_secure(state.secure_cookies);
     c
-}
-
-#[derive(Template)]
-#[template(path = "admin/login.html")]
-struct LoginPage<'a> {
-    csrf: String,
-    max_failures: usize,
-    next: &'a str,
-    error: Option<&'a str>,
-}
-
-/// The sign-in page, with a fresh cookie that binds its form to this browser.
-pub fn login_page(
-    state: &AppState,
-    status: actix_web::http::StatusCode,
-    next: &str,
-    error: Option<&str>,
-) -> Result<HttpResponse, AppError> {
-    let nonce = auth::random_token()?;
-    let page = LoginPage {
-        csrf: sign(state, "login", &nonce),
-        max_failures: auth::MAX_FAILURES,
-        next,
-        error,
-    };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .cookie(cookie(state, auth::LOGIN_COOKIE, nonce))
-        .body(page.render()?))
 }
 
 /// Where to go after signing in: only a path of this workspace.
@@ -166,7 +258,7 @@ fn safe_next(next: &str) -> &str {
 
 async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     if session(&state, &req).is_none() {
-        return login_page(&state, actix_web::http::StatusCode::OK, "/admin", None);
+        return auth::login_page(&state, actix_web::http::StatusCode::OK, "/admin", "", None);
     }
     let latest = state
         .store
@@ -177,108 +269,6 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRespon
         .unwrap_or_default();
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, format!("/admin/s/{latest}")))
-        .finish())
-}
-
-#[derive(serde::Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    next: String,
-}
-
-async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<LoginForm>,
-) -> Result<HttpResponse, AppError> {
-    let ip = client_ip(&state, &req);
-    if let Some(wait) = state.auth.throttled(ip) {
-        let _ = state.store.audit(
-            "secretariat",
-            &ip.to_string(),
-            "sign-in refused (throttled)",
-            "",
-            "",
-            "",
-        );
-        return Err(AppError::TooManyAttempts(wait.as_secs()));
-    }
-    let bound = req.cookie(auth::LOGIN_COOKIE).is_some_and(|c| {
-        csrf::verify(
-            state.store.secret(),
-            &format!("login:{}", c.value()),
-            &form.csrf,
-        )
-    });
-    if !bound {
-        return login_page(
-            &state,
-            actix_web::http::StatusCode::FORBIDDEN,
-            safe_next(&form.next),
-            Some("The sign-in form was out of date. Please enter the password again."),
-        );
-    }
-    let password = form.password.clone();
-    let st = state.clone();
-    let ok = web::block(move || st.auth.verify(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if !ok {
-        state.auth.failed(ip);
-        state
-            .store
-            .audit("secretariat", &ip.to_string(), "failed sign-in", "", "", "")?;
-        return login_page(
-            &state,
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            safe_next(&form.next),
-            Some("That password is not right. Check it and try again."),
-        );
-    }
-    let id = state.auth.start_session()?;
-    state
-        .store
-        .audit("secretariat", &ip.to_string(), "signed in", "", "", "")?;
-    let value = format!("{id}.{}", sign(&state, "session", &id));
-    let mut gone = cookie(&state, auth::LOGIN_COOKIE, String::new());
-    gone.make_removal();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, safe_next(&form.next).to_string()))
-        .cookie(cookie(&state, auth::COOKIE, value))
-        .cookie(gone)
-        .finish())
-}
-
-#[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn logout(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<CsrfOnly>,
-) -> Result<HttpResponse, AppError> {
-    let s = require_post(&state, &req, &form.csrf)?;
-    state.auth.end_session(&s.id);
-    state.store.audit(
-        "secretariat",
-        &client_ip(&state, &req).to_string(),
-        "signed out",
-        "",
-        "",
-        "",
-    )?;
-    let mut gone = cookie(&state, auth::COOKIE, String::new());
-    gone.make_removal();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/admin"))
-        .cookie(gone)
         .finish())
 }
 

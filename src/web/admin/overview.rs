@@ -4,7 +4,7 @@
 use super::listing::{
     Pager, filter_of, hidden_fields, page_note, page_of, pager, query_string, sort_of,
 };
-use super::{page, require, survey_of};
+use super::{Me, page, require, survey_of};
 use crate::definition::Survey;
 use crate::round::select::{self, Filter, Paging, SEARCH_MAX, Sort, Wanted};
 use crate::round::{self, Count, MemberLine, Standing, Totals, grouped};
@@ -43,6 +43,7 @@ pub struct Finder {
 #[template(path = "admin/overview.html")]
 struct Overview<'a> {
     csrf: String,
+    me: Me,
     /// The data directory holds synthetic demo data.
     demo: bool,
     survey: &'a Survey,
@@ -287,6 +288,7 @@ pub async fn overview(
     };
     let link = |s| query_string(&filter, s, 1);
     let page_body = Overview {
+        me: session.me(),
         csrf: session.csrf,
         demo: crate::demo::is_demo(&state.store.dir),
         editions: state

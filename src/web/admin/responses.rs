@@ -3,7 +3,7 @@
 //! page stays small however many or large the drafts.
 
 use super::listing::{Pager, Pages, page_of};
-use super::{page, require, survey_of};
+use super::{Me, page, require, survey_of};
 use crate::answers::{self, SectionView};
 use crate::store::Revision;
 use crate::web::{AppError, AppState};
@@ -30,6 +30,7 @@ pub struct Change {
 #[template(path = "admin/response.html")]
 struct ResponsePage<'a> {
     csrf: String,
+    me: Me,
     survey_id: &'a str,
     survey_title: &'a str,
     member_name: &'a str,
@@ -160,6 +161,7 @@ pub async fn response(
         .then(|| paging.pager("Revisions", &address, |p| format!("{address}?page={p}")));
     let shown = st.latest_submitted.as_ref().or(st.latest.as_ref());
     let body = ResponsePage {
+        me: session.me(),
         csrf: session.csrf,
         survey_id: &survey.id,
         survey_title: &survey.title,

@@ -3,7 +3,8 @@
 
 use super::listing::{Pager, page_note, page_of, pager};
 use super::overview::{invite_shown, lines, standings};
-use super::{client_ip, page, require, require_post, survey_of};
+use super::{Me, client_ip, page, require_post, require_role, survey_of};
+use crate::accounts::Role;
 use crate::definition::{Cell, Kind, Survey, TextFormat};
 use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
 use crate::round::{self, MemberLine, Progress, grouped};
@@ -18,6 +19,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 #[template(path = "admin/link.html")]
 struct LinkPage<'a> {
     csrf: String,
+    me: Me,
     survey: &'a Survey,
     reminders: Vec<Reminder>,
     title: String,
@@ -128,7 +130,7 @@ pub async fn invite(
         "issue" => {
             let token = state.store.invitations.issue(&survey.id, &member.code)?;
             state.store.audit(
-                "secretariat",
+                &session.account,
                 &ip,
                 "invitation issued",
                 &survey.id,
@@ -139,6 +141,7 @@ pub async fn invite(
             let progress = round::progress(&saves, true);
             let r = reminder(&state, &survey, &member.code, progress, &token);
             let body = LinkPage {
+                me: session.me(),
                 csrf: session.csrf,
                 survey: &survey,
                 title: format!("New link for {}", member.name),
@@ -152,7 +155,7 @@ pub async fn invite(
             let revoked = state.store.invitations.revoke(&survey.id, &member.code)?;
             if revoked {
                 state.store.audit(
-                    "secretariat",
+                    &session.account,
                     &ip,
                     "invitation revoked",
                     &survey.id,
@@ -181,6 +184,7 @@ pub async fn invite(
 #[template(path = "admin/reminders.html")]
 struct RemindersPage<'a> {
     csrf: String,
+    me: Me,
     survey: &'a Survey,
     /// How many have not submitted, every page together, with the words
     /// that agree: "1 member has", "41 members have".
@@ -207,7 +211,8 @@ pub async fn reminders(
     path: web::Path<String>,
     query: web::Query<RemindersQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let session = require(&state, &req)?;
+    // Reminders make new links: an editor's work, not offered to a viewer.
+    let session = require_role(&state, &req, Role::Editor)?;
     let survey = survey_of(&state, &path)?;
     let asked = page_of(&query.page)?;
     let mut standings = standings(&state, &survey)?;
@@ -225,6 +230,7 @@ pub async fn reminders(
     });
     Ok(page(
         RemindersPage {
+            me: session.me(),
             csrf: session.csrf,
             survey: &survey,
             to_remind: format!(
@@ -290,7 +296,7 @@ pub async fn prepare_reminders(
         let progress = super::progress_of(&state, &survey.id, &member.code)?;
         let token = state.store.invitations.issue(&survey.id, &member.code)?;
         state.store.audit(
-            "secretariat",
+            &session.account,
             &ip,
             "invitation issued for a reminder",
             &survey.id,
@@ -311,6 +317,7 @@ pub async fn prepare_reminders(
             .then(|| format!("/admin/s/{}/reminders?page={}", survey.id, paging.page + 1))
     };
     let body = LinkPage {
+        me: session.me(),
         csrf: session.csrf,
         survey: &survey,
         title: format!("Reminders for {}", count(out.len(), "member", "members")),
@@ -335,7 +342,7 @@ pub async fn set_round(
     path: web::Path<String>,
     form: web::Form<RoundForm>,
 ) -> Result<HttpResponse, AppError> {
-    require_post(&state, &req, &form.csrf)?;
+    let session = require_post(&state, &req, &form.csrf)?;
     let survey = survey_of(&state, &path)?;
     let open = match form.action.as_str() {
         "close" => false,
@@ -346,10 +353,10 @@ pub async fn set_round(
             ));
         }
     };
-    state.store.set_round(&survey.id, open, "secretariat")?;
+    state.store.set_round(&survey.id, open, &session.account)?;
     let ip = client_ip(&state, &req).to_string();
     state.store.audit(
-        "secretariat",
+        &session.account,
         &ip,
         if open {
             "round reopened"

@@ -19,6 +19,7 @@ export async function navigate(page, action) {
 /** Signs in at /admin as a person would, and lands on the overview. */
 export async function signIn(page, base) {
   await page.goto(`${base}/admin`);
+  await page.getByLabel("Name").fill("admin");
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
   const r = await navigate(page, () => page.getByRole("button", { name: "Sign in" }).click());
   assert.equal(r.status(), 200);
