@@ -258,6 +258,7 @@ async fn under_umask_022_the_data_directory_is_0700_and_every_file_in_it_0600() 
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(encode(&[
             ("csrf", &csrf),
+            ("name", common::ADMIN),
             ("password", ADMIN_PASSWORD),
             ("next", "/admin"),
         ]))

@@ -208,7 +208,7 @@ impl Accounts {
         &self,
         change: impl FnOnce(&mut Vec<Account>) -> Result<R, AccountError>,
     ) -> Result<R, AccountError> {
-        let lock = OpenOptions::new()
+        let lock = crate::store::private_options()
             .create(true)
             .truncate(false)
             .write(true)

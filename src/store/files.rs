@@ -16,7 +16,7 @@ pub fn create_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Options that create a file readable and writable by its owner only
 /// (the umask can only take bits away, and 0600 has none to spare).
-pub(crate) fn private() -> OpenOptions {
+pub fn private() -> OpenOptions {
     #[allow(unused_mut)]
     let mut opts = OpenOptions::new();
     #[cfg(unix)]

@@ -15,7 +15,10 @@ mod scan;
 mod verify;
 
 pub use confirmations::Confirmation;
-pub use files::{create_dir as create_private_dir, warning as permissions_warning, write_private};
+pub use files::{
+    create_dir as create_private_dir, private as private_options, warning as permissions_warning,
+    write_private,
+};
 pub use index::Index;
 pub use invitations::{Holder, Invitations, Invited, TOKEN_LEN, looks_like_token, token_hash};
 pub use responses::{MemberState, ResponseLog, Revision, Save, Saves, Status, encode_row};

@@ -551,6 +551,16 @@ pub fn start_binary_with(
     extra: &[&str],
     open_files: Option<u32>,
 ) -> (std::process::Child, String) {
+    // The data directory and its first account made here, once: the
+    // account's argon2 hash and fsyncs would otherwise fall in the first
+    // moments of the server, which tests that kill it early must not wait for.
+    if !data.join("secret.key").exists() {
+        let defs = definition::load_dir(&bundled_surveys()).expect("the bundled definitions");
+        drop(Store::open(data, defs).expect("the data directory"));
+    }
+    spam_survey::accounts::Accounts::open(data)
+        .and_then(|a| a.first_start(Some(ADMIN_PASSWORD)))
+        .expect("the first account");
     let bin = env!("CARGO_BIN_EXE_spam-survey");
     let mut command = match open_files {
         Some(n) => {
@@ -562,7 +572,6 @@ pub fn start_binary_with(
     };
     let mut child = command
         .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(extra)
         .arg("--surveys")
         .arg(bundled_surveys())
         .arg("--data")
