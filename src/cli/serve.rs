@@ -132,11 +132,20 @@ fn serve(a: Args) -> Result<(), String> {
         } else {
             "closed".to_string()
         };
-        println!(
-            "  {} ({}): {state}",
-            s.id,
-            crate::words::count(s.members.len(), "member", "members")
-        );
+        // Members and associates apart, as the overview and the report count them.
+        let associates = s
+            .members
+            .iter()
+            .filter(|m| m.status == crate::definition::MemberStatus::Associate)
+            .count();
+        let mut who = crate::words::count(s.members.len() - associates, "member", "members");
+        if associates > 0 {
+            who.push_str(&format!(
+                " and {}",
+                crate::words::count(associates, "associate member", "associate members")
+            ));
+        }
+        println!("  {} ({who}): {state}", s.id);
     }
     let example = store
         .surveys

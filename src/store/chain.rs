@@ -340,7 +340,12 @@ pub fn open_for_append(data: &Path, file: &mut File) -> Result<Chain, StoreError
                 set_aside(data, file, end.whole, "a last row that is not whole")?;
             }
             let chain = Chain::create(data, end.whole)?;
-            tracing::info!(file = %data.display(), rows = chain.count, "a chain was begun over the rows already in the file");
+            // Only a file with rows before its header's chain is an upgrade worth telling.
+            if chain.count > 1 {
+                tracing::info!(file = %data.display(), rows = chain.count, "a chain was begun over the rows already in the file");
+            } else {
+                tracing::debug!(file = %data.display(), "a chain was begun with the file");
+            }
             Ok(chain)
         }
     }
