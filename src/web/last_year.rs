@@ -9,7 +9,6 @@ use crate::answers::{AnswerView, Cells};
 use crate::continuity::checks::{self, Warning};
 use crate::continuity::{carry, match_editions};
 use crate::definition::Survey;
-use crate::store::admit::Conditions;
 use crate::store::{Status, StoreError};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -185,11 +184,7 @@ pub(super) async fn start(
     }
     // Decided by the writer like every save: the link and the round still
     // hold, the member's quotas, and no save of theirs came in meanwhile.
-    let conditions = Conditions {
-        based_on: Some(0),
-        quotas: Some(state.limits.quotas()),
-        still_allowed: Some(super::member::still_allowed(&state, &token, &h)),
-    };
+    let conditions = super::member::conditions(&state, &token, &h, Some(0));
     let rev = match state
         .store
         .save_if(

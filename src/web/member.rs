@@ -464,11 +464,7 @@ pub async fn save(
             warnings,
         );
     }
-    let conditions = Conditions {
-        based_on,
-        quotas: Some(state.limits.quotas()),
-        still_allowed: Some(still_allowed(&state, &token, &h)),
-    };
+    let conditions = conditions(&state, &token, &h, based_on);
     match state
         .store
         .save_if(
@@ -535,11 +531,23 @@ pub async fn save(
 
 /// The question the writer asks again when the save is written: is this
 /// link still this member's, and the round still open?
-pub(super) fn still_allowed(
+/// What the writer decides when a member's save is written: the page it was
+/// made from (`based_on`), the member's quotas, and that the link and the
+/// round still hold. Every save from a member's link goes through it.
+pub(super) fn conditions(
     state: &web::Data<AppState>,
     token: &str,
     h: &Holder,
-) -> admit::StillAllowed {
+    based_on: Option<u64>,
+) -> Conditions {
+    Conditions {
+        based_on,
+        quotas: Some(state.limits.quotas()),
+        still_allowed: Some(still_allowed(state, token, h)),
+    }
+}
+
+fn still_allowed(state: &web::Data<AppState>, token: &str, h: &Holder) -> admit::StillAllowed {
     let (state, token) = (state.clone(), token.to_string());
     let (survey, member) = (h.survey.clone(), h.member.code.clone());
     Box::new(move || {
