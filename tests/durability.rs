@@ -7,7 +7,7 @@ use common::{SmallDisk, TestApp, bundled_surveys, csrf_of, encode, fill};
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 const CLIENTS: usize = 32;
@@ -21,6 +21,7 @@ async fn client(
     member: String,
     round: usize,
     stop: Arc<AtomicBool>,
+    acks: Arc<AtomicUsize>,
 ) -> Vec<String> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -57,7 +58,10 @@ async fn client(
             .send()
             .await;
         match sent {
-            Ok(r) if r.status().as_u16() == 303 => acked.push(marker),
+            Ok(r) if r.status().as_u16() == 303 => {
+                acked.push(marker);
+                acks.fetch_add(1, Ordering::Relaxed);
+            }
             Ok(r) => panic!("a save got {} while the server was up", r.status()),
             Err(_) => break, // killed mid-request: not acknowledged
         }
@@ -88,6 +92,7 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
         let (mut server, base) =
             common::start_binary_with(data.path(), &["--saves-per-minute", "0"], None);
         let stop = Arc::new(AtomicBool::new(false));
+        let acks = Arc::new(AtomicUsize::new(0));
         let tasks: Vec<_> = members
             .iter()
             .zip(&tokens)
@@ -98,10 +103,18 @@ async fn every_acknowledged_save_survives_repeated_sigkill_and_no_row_is_torn_or
                     m.clone(),
                     round,
                     stop.clone(),
+                    acks.clone(),
                 ))
             })
             .collect();
-        tokio::time::sleep(Duration::from_millis(rng.random_range(150..600))).await;
+        // The kill falls at a random moment once saves are flowing (on a
+        // busy machine the clients may take a while to get their pages).
+        let flowing = std::time::Instant::now();
+        while acks.load(Ordering::Relaxed) < CLIENTS && flowing.elapsed() < Duration::from_secs(20)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(20..400))).await;
         server.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
         server.wait().unwrap();
         stop.store(true, Ordering::Relaxed);

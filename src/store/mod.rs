@@ -13,6 +13,7 @@ mod round;
 mod rows;
 mod scan;
 mod verify;
+mod writer;
 
 pub use confirmations::Confirmation;
 pub use files::{

@@ -1,6 +1,6 @@
 //! One edition's responses file: an append-only CSV of every save, indexed
 //! at start (a torn last row set aside), written by one thread that batches
-//! concurrent saves into one write and one fsync (group commit).
+//! concurrent saves into one write and one fsync (group commit: `writer.rs`).
 //!
 //! Memory holds where each save's row is in the file, never its answers: a
 //! row is read back when it is asked for (one read of a page the kernel
@@ -12,18 +12,16 @@ use super::chain::{self, Chain, set_aside};
 use super::index::{Index, Loaded, load};
 use super::rows::{Parser, read_exact_at};
 use super::scan::{self, Scanner, header};
+use super::writer::{self, Job};
 use super::{StoreError, files, sync_dir};
 use crate::answers::Cells;
 use crate::definition::Survey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, mpsc};
 use tokio::sync::oneshot;
-
-/// How many queued saves one write and fsync may carry.
-const MAX_BATCH: usize = 4_096;
 
 /// Draft or submitted: what a save was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,14 +122,6 @@ pub struct MemberState {
     pub history: Vec<(u64, DateTime<Utc>, Status)>,
 }
 
-struct Job {
-    member: String,
-    status: Status,
-    cells: Cells,
-    conditions: Conditions,
-    reply: oneshot::Sender<Result<Arc<Revision>, StoreError>>,
-}
-
 /// An edition's responses: the index, the file to read rows back from,
 /// and the writer's queue.
 pub struct ResponseLog {
@@ -213,17 +203,16 @@ impl ResponseLog {
             None => chain::open_for_append(path, &mut file)?,
         };
         let state = Arc::new(RwLock::new(state));
-        let (queue, jobs) = mpsc::channel();
-        let writer = Writer {
-            file,
-            chain,
-            end: good_end,
-            next: last_number + 1,
-            state: state.clone(),
-        };
-        std::thread::Builder::new()
-            .name(format!("writer-{}", survey.id))
-            .spawn(move || writer.run(jobs))?;
+        let queue = writer::start(
+            &survey.id,
+            writer::Start {
+                file,
+                chain,
+                end: good_end,
+                next: last_number + 1,
+                state: state.clone(),
+            },
+        )?;
         Ok(ResponseLog {
             path: path.to_path_buf(),
             width: header(survey).len(),
@@ -429,113 +418,5 @@ impl ResponseLog {
         self.ensure_loaded()?;
         // A panic elsewhere cannot leave State half-changed (apply is simple), so a poisoned lock is still good to read.
         Ok(self.state.read().unwrap_or_else(|e| e.into_inner()))
-    }
-}
-
-struct Writer {
-    file: File,
-    /// The file's chain: a row is acknowledged once its entry is on disk.
-    chain: Chain,
-    /// Where the last acknowledged row ends: the file is cut back here after a failed write.
-    end: u64,
-    next: u64,
-    state: Arc<RwLock<Index>>,
-}
-
-impl Writer {
-    fn run(mut self, jobs: mpsc::Receiver<Job>) {
-        while let Ok(first) = jobs.recv() {
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match jobs.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            self.commit(batch);
-        }
-    }
-
-    fn commit(&mut self, batch: Vec<Job>) {
-        let now = Utc::now();
-        let mut bytes = Vec::new();
-        let mut done = Vec::with_capacity(batch.len());
-        // The saves this batch has taken so far, per member: a member's
-        // second save in one batch is decided after its first.
-        let mut taken: std::collections::HashMap<String, Vec<Save>> = Default::default();
-        for job in batch {
-            let rev = Revision {
-                number: self.next + done.len() as u64,
-                time: now,
-                member: job.member,
-                status: job.status,
-                cells: job.cells,
-            };
-            let row = encode_row(&rev);
-            let decided = {
-                let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-                let stored = state.get(&rev.member).map(Saves::all).unwrap_or_default();
-                let taken = taken
-                    .get(&rev.member)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                job.conditions.decide(stored, taken, row.len(), now)
-            };
-            if let Err(why) = decided {
-                let _ = job.reply.send(Err(StoreError::Refused(why)));
-                continue;
-            }
-            let offset = self.end + bytes.len() as u64;
-            bytes.extend_from_slice(&row);
-            let len = (self.end + bytes.len() as u64 - offset) as u32;
-            let save = Save {
-                number: rev.number,
-                time: rev.time,
-                status: rev.status,
-                offset,
-                len,
-            };
-            taken.entry(rev.member.clone()).or_default().push(save);
-            done.push((Arc::new(rev), save, job.reply));
-        }
-        match self.append(&bytes) {
-            Ok(()) => {
-                self.next += done.len() as u64;
-                self.end += bytes.len() as u64;
-                let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-                for (rev, save, reply) in done {
-                    state.apply(&rev.member, save);
-                    let _ = reply.send(Ok(rev));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, saves = done.len(), "saves could not be written; none was acknowledged");
-                // Cut any partial write back so the file stays whole; if even
-                // that fails, the next start sets the tail aside.
-                if let Err(e) = self
-                    .file
-                    .set_len(self.end)
-                    .and_then(|_| self.file.sync_all())
-                {
-                    tracing::error!(error = %e, "could not cut a failed write back");
-                }
-                for (_, _, reply) in done {
-                    let _ = reply.send(Err(StoreError::NotSaved(e.to_string())));
-                }
-            }
-        }
-    }
-
-    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        if bytes.is_empty() {
-            return Ok(());
-        }
-        self.file.seek(SeekFrom::Start(self.end))?;
-        self.file.write_all(bytes)?;
-        self.file.sync_data()?;
-        // Acknowledged only once the chain vouches for the rows too.
-        self.chain
-            .push(self.end, chain::split(bytes))
-            .map_err(std::io::Error::other)
     }
 }
