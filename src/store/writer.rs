@@ -336,3 +336,64 @@ impl Chainer {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::OpenOptions;
+
+    const HEADER: &[u8] = b"revision,time,member,status,Q1\n";
+
+    async fn save(queue: &mpsc::Sender<Job>) -> Result<Arc<Revision>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            member: "AFG".to_string(),
+            status: Status::Draft,
+            cells: vec!["an answer".to_string()],
+            conditions: Conditions::default(),
+            reply,
+        };
+        queue.send(job).expect("the writer runs");
+        answer.await.expect("the writer answers")
+    }
+
+    #[tokio::test]
+    async fn a_chain_that_cannot_be_written_acknowledges_nothing_and_the_rows_are_cut_back() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("responses.csv");
+        std::fs::write(&path, HEADER).expect("a header");
+        Chain::create(&path, HEADER.len() as u64).expect("a chain");
+        // Opened without write access: every push of an entry fails.
+        let chain = Chain::open(&path, false).expect("opens").expect("is there");
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .expect("opens");
+        let state = Arc::new(RwLock::new(Index::new(Default::default())));
+        let start_at = Start {
+            file,
+            chain,
+            end: HEADER.len() as u64,
+            next: 1,
+            state: state.clone(),
+        };
+        let queue = start("test", start_at).expect("starts");
+        for _ in 0..3 {
+            let got = save(&queue).await;
+            assert!(
+                matches!(got, Err(StoreError::NotSaved(_))),
+                "a save whose chain entry failed is not acknowledged: {got:?}"
+            );
+        }
+        assert_eq!(state.read().expect("state").revisions(), 0);
+        // Each failed batch was cut back before the next was written, and
+        // the next took the failed one's number: the file holds the header
+        // and at most the last, unacknowledged row (set aside at the next start).
+        let bytes = std::fs::read(&path).expect("the file");
+        let rest = &bytes[HEADER.len()..];
+        assert!(bytes.starts_with(HEADER));
+        assert_eq!(chain::split(rest).count(), 1, "one row past the header");
+        assert!(rest.starts_with(b"1,"), "revision 1 again: {rest:?}");
+    }
+}
