@@ -1029,3 +1029,32 @@ async fn reminders_past_500_members_come_a_page_of_200_at_a_time() {
     let (status, _) = admin.get("/admin/s/spam-2022/reminders?page=-3").await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn the_report_button_names_a_wrong_commentary_heading_instead_of_a_server_error() {
+    let surveys = tempfile::tempdir().unwrap();
+    for f in ["spam-2021.toml", "spam-2022.toml", "members.csv"] {
+        std::fs::copy(common::bundled_surveys().join(f), surveys.path().join(f)).unwrap();
+    }
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    // Written while the server runs, as the secretariat drafts it.
+    std::fs::write(
+        surveys.path().join("spam-2022.commentary.md"),
+        "## Summary\nFine.\n\n## Z9\nNo such question.\n",
+    )
+    .unwrap();
+    let (status, page) = admin.get("/admin/s/spam-2022/report").await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("spam-2022.commentary.md:4:") && page.contains("Z9"),
+        "the page names the file, the line and the heading: {page}"
+    );
+    std::fs::write(
+        surveys.path().join("spam-2022.commentary.md"),
+        "## Summary\nFine.\n",
+    )
+    .unwrap();
+    let (status, _) = admin.get("/admin/s/spam-2022/report").await;
+    assert_eq!(status, 200, "corrected, the report is made");
+}

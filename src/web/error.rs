@@ -42,6 +42,10 @@ pub enum AppError {
     /// The server cannot do it now (its disk is full, say); nothing changed.
     #[error("{0}")]
     Unavailable(String),
+    /// What was asked cannot be made from the files as they are (a
+    /// commentary with a heading no figure has, say): the message names them.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -82,6 +86,7 @@ impl ResponseError for AppError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -118,6 +123,7 @@ impl ResponseError for AppError {
                 Some("A valid invitation link still works from this address: open the link exactly as it came in your invitation e-mail."),
             ),
             AppError::Unavailable(m) => ("Not possible just now", m.clone(), Some("Please try again later.")),
+            AppError::Unprocessable(m) => ("This cannot be made from the files as they are", m.clone(), Some("Correct what is named above, then try again. Nothing was changed.")),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 ("Something went wrong", "The server could not answer this request. Nothing you had already saved is lost.".to_string(), Some("Please try again in a minute."))

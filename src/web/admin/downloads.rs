@@ -140,7 +140,11 @@ pub async fn report(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .map_err(|e| match e {
+        // The commentary beside the definition names what is wrong with it.
+        report::ReportError::Data(m) => AppError::Unprocessable(m),
+        other => AppError::Internal(other.to_string()),
+    })?;
     state.store.audit(
         &session.account,
         &client_ip(&state, &req).to_string(),
