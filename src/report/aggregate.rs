@@ -73,6 +73,11 @@ pub fn report(current: Tally, previous: Option<Tally>) -> Report {
             .filter(|c| earlier.contains(c.as_str()))
             .count()
     });
+    // Which earlier question each question continues: the one the form, the
+    // soft checks and `diff` use too (by `previous_id`, else by its own id).
+    let matching = before
+        .as_ref()
+        .map(|p| crate::continuity::match_editions(p.survey, now.survey));
     let sections: Vec<SectionResult> = now
         .survey
         .sections
@@ -91,7 +96,8 @@ pub fn report(current: Tally, previous: Option<Tally>) -> Report {
                         body: a.body,
                         specified: a.specified,
                     });
-                    question(q, f, apart, before.as_ref())
+                    let prev = before.as_ref().zip(matching.as_ref());
+                    question(q, f, apart, prev)
                 })
                 .collect(),
         })
@@ -127,21 +133,21 @@ fn info(s: &Survey) -> EditionInfo {
     }
 }
 
-/// The result of one question, set beside the same question of `prev`.
+/// The result of one question, set beside the question of `prev` it continues.
 fn question(
     q: &Question,
     f: question::Figured,
     apart: Option<Apart>,
-    prev: Option<&tally::Counted>,
+    prev: Option<(&tally::Counted, &crate::continuity::Matching)>,
 ) -> QuestionResult {
     let compare = match prev {
         None => Compare::Off,
-        Some(p) => match p
-            .survey
-            .questions()
-            .zip(&p.questions)
-            .find(|(pq, _)| pq.id == q.id)
-        {
+        Some((p, matching)) => match matching.pair(&q.id).and_then(|pair| {
+            p.survey
+                .questions()
+                .zip(&p.questions)
+                .find(|(pq, _)| pq.id == pair.before.id)
+        }) {
             None => Compare::New,
             Some((pq, pf)) => compare::compare(q, &f.body, pq, pf.base, &pf.body),
         },

@@ -830,3 +830,42 @@ fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
 
 mod merging;
 mod population;
+
+#[test]
+fn a_question_renamed_by_previous_id_is_compared_with_the_question_it_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let counted_in = |text: &str| {
+        text.replace(
+            "members = \"members.csv\"",
+            "members = \"members.csv\"\ncount_associates = true",
+        )
+    };
+    // Last year's B1 was called L1; this year's B1 says it continues L1.
+    let before_text = counted_in(MINI_2021).replacen("id = \"B1\"", "id = \"L1\"", 1);
+    let now_text = counted_in(MINI_2022).replacen(
+        "id = \"B1\"\ntype = \"single\"",
+        "id = \"B1\"\nprevious_id = \"L1\"\ntype = \"single\"",
+        1,
+    );
+    let now = load(dir.path(), "mini-2022", &now_text);
+    let before = load(dir.path(), "mini-2021", &before_text);
+    let earlier = vec![
+        (
+            member(&before, "AA"),
+            cells(&before, &[("A1", "2"), ("L1", "no")]),
+        ),
+        (
+            member(&before, "BB"),
+            cells(&before, &[("A1", "4"), ("L1", "dedicated_law")]),
+        ),
+    ];
+    let r = report(
+        tallied(&now, responses_2022(&now)),
+        Some(tallied(&before, earlier)),
+    );
+    let Compare::Shares { rows, .. } = &q(&r, "B1").compare else {
+        panic!("B1 is compared with L1: {:?}", q(&r, "B1").compare)
+    };
+    assert_eq!(rows[0].change, Some(0), "as when the ids were the same");
+    assert_eq!(rows[2].change, Some(25 - 50));
+}
