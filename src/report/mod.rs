@@ -162,3 +162,28 @@ pub fn build(
     );
     html
 }
+
+/// Builds the report of a published edition from the responses of its
+/// snapshot (`responses`, in the member list's order, only the cells a
+/// published file may hold), never from the store: the public report says
+/// what the published files say. `survey` is the edition as published
+/// (withheld texts count as private: counted, never quoted).
+pub fn build_published(
+    survey: &Survey,
+    responses: &[crate::export::Response],
+    synthetic: bool,
+    generated: DateTime<Utc>,
+) -> Result<String, ReportError> {
+    let mut tally = Tally::counting(survey, Detail::Auto, survey.count_associates);
+    let mut cells = Vec::new();
+    for r in responses {
+        cells.clone_from(&r.cells);
+        tally.add(r.place, &mut cells);
+    }
+    let report = aggregate::report(tally, None);
+    let notes = commentary::load(survey).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        ReportError::Data(lines.join("\n"))
+    })?;
+    render::render(&report, &notes, Some(generated), synthetic, || {})
+}
