@@ -132,6 +132,17 @@ pub fn file(
     name: &str,
 ) -> Result<Option<(Vec<u8>, ManifestFile)>, StoreError> {
     let manifest = manifest(store, survey, version)?;
+    if name == snapshot::MANIFEST {
+        let bytes = std::fs::read(version_dir(store, survey, version).join(name))?;
+        let entry = ManifestFile {
+            name: name.to_string(),
+            title: "The manifest: each file's size and SHA-256".into(),
+            media_type: "application/json".into(),
+            bytes: bytes.len() as u64,
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+        };
+        return Ok(Some((bytes, entry)));
+    }
     let Some(entry) = manifest.files.into_iter().find(|f| f.name == name) else {
         return Ok(None);
     };
@@ -250,14 +261,20 @@ fn write_version(
     files::create_dir(&parent)?;
     let part = parent.join(format!("v{version}.part-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&part);
-    files::create_dir(&part)?;
-    for (name, bytes) in built {
-        files::write_private(&part.join(name), bytes)?;
+    let written = (|| {
+        files::create_dir(&part)?;
+        for (name, bytes) in built {
+            files::write_private(&part.join(name), bytes)?;
+        }
+        std::fs::File::open(&part)?.sync_all()?;
+        std::fs::rename(&part, &dir)?;
+        std::fs::File::open(&parent)?.sync_all()
+    })();
+    if written.is_err() {
+        // Nothing half made stays behind (a full disk, say).
+        let _ = std::fs::remove_dir_all(&part);
     }
-    std::fs::File::open(&part)?.sync_all()?;
-    std::fs::rename(&part, &dir)?;
-    std::fs::File::open(&parent)?.sync_all()?;
-    Ok(())
+    Ok(written?)
 }
 
 /// Withdraws a published edition: the public no longer gets it (its
