@@ -480,3 +480,73 @@ fn withdrawing_an_edition_that_is_not_published_is_refused_and_changes_nothing()
     let (ok, out) = cli(&["publish", "--survey", "spam-2099"], &data);
     assert!(!ok && out.contains("spam-2099"), "{out}");
 }
+
+/// Loads a one-question edition with `head` added to its edition keys and
+/// `question` added to its question; the errors' messages, or none.
+fn definition_errors(head: &str, question: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "code,iso3,name,subregion,status\nKR,KOR,Korea,East Asia,member\n",
+    )
+    .unwrap();
+    let src = format!(
+        "id = \"t-1\"\ntitle = \"T\"\nyear = 2022\nreference_period = \"2021\"\nopens = 2022-03-01\ncloses = 2022-06-30\nmembers = \"members.csv\"\nintroduction = \"x\"\n{head}\n[[sections]]\nid = \"A\"\ntitle = \"A\"\n\n[[sections.questions]]\nid = \"Q1\"\ntype = \"text\"\ntext = \"Why?\"\n{question}\n"
+    );
+    let path = dir.path().join("t-1.toml");
+    std::fs::write(&path, src).unwrap();
+    match spam_survey::definition::load_file(&path) {
+        Ok(s) => {
+            assert!(s.question("Q1").is_some());
+            Vec::new()
+        }
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn check_takes_a_licence_a_citation_and_public_texts_and_refuses_them_where_they_cannot_hold() {
+    let good = "licence = \"CC-BY-4.0\"\nlicence_url = \"https://creativecommons.org/licenses/by/4.0/\"\ncitation = \"APT (2022).\"";
+    assert_eq!(
+        definition_errors(good, "texts_public = true"),
+        Vec::<String>::new()
+    );
+    let bad = definition_errors("licence = \"CC BY 4.0\"", "");
+    assert!(bad.len() == 1 && bad[0].contains("SPDX"), "{bad:?}");
+    let bad = definition_errors("licence_url = \"http://example.org/licence\"", "");
+    assert!(bad.len() == 1 && bad[0].contains("https:"), "{bad:?}");
+    let bad = definition_errors("", "private = true\ntexts_public = true");
+    assert!(bad.len() == 1 && bad[0].contains("private"), "{bad:?}");
+    let bad = definition_errors("", "texts_public = maybe");
+    assert!(
+        !bad.is_empty(),
+        "a value that is not true or false is refused"
+    );
+}
+
+#[test]
+fn a_text_is_published_only_when_its_question_says_its_texts_are_public() {
+    let defs = spam_survey::definition::load_dir(&bundled_surveys()).unwrap();
+    let survey = defs.iter().find(|s| s.id == "spam-2022").unwrap();
+    let kept = |id: &str| {
+        let q = survey.question(id).unwrap();
+        survey.columns()[q.cells.clone()]
+            .iter()
+            .any(|c| spam_survey::export::published(q, &c.cell))
+    };
+    assert!(kept("P1"), "P1 says texts_public");
+    assert!(!kept("P3"), "P3 is private");
+    assert!(!kept("A12"), "A12's texts are not public");
+    assert!(kept("A1"), "a scale is published");
+    let p2 = survey.question("P2").unwrap();
+    let columns: Vec<&str> = survey.columns()[p2.cells.clone()]
+        .iter()
+        .filter(|c| spam_survey::export::published(p2, &c.cell))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        columns,
+        ["P2"],
+        "the choice, not its \"please specify\" text"
+    );
+}

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -142,6 +143,25 @@ def check(base, secrets, tmp):
     a1 = header.index("A1")
     if not all(isinstance(r[a1], (int, float)) for r in rows[1:] if r[a1] is not None):
         sys.exit("FAIL: the workbook's scale points are not numbers")
+
+    # LibreOffice, where it is installed: the workbook opens headless, with
+    # no import dialog to answer, and gives its three sheets.
+    soffice = shutil.which("soffice")
+    if soffice:
+        out = tmp / "libreoffice"
+        out.mkdir()
+        (out / "book.xlsx").write_bytes(seen[prefix + "spam-2022.xlsx"])
+        subprocess.run(
+            [soffice, "--headless", "--norestore", "--convert-to",
+             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+             "book.xlsx"], cwd=out, capture_output=True, timeout=180,
+        )
+        sheet = out / "book-Responses.csv"
+        if not sheet.exists() or len(pd.read_csv(sheet)) != n:
+            sys.exit("FAIL: LibreOffice did not read the workbook's responses")
+        print("ok: LibreOffice opens the workbook headless, no dialog")
+    else:
+        print("note: LibreOffice (soffice) is not installed; the workbook was read by openpyxl only")
 
     # The package as an analyst downloads it, validated by the reference validator.
     folder = tmp / "package"
