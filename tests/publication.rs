@@ -227,7 +227,16 @@ async fn an_anonymous_visitor_finds_the_demo_edition_reads_every_file_back_and_n
         let bytes = &seen[&format!("/data/spam-2022/v1/{name}")];
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let headers = reader.headers().unwrap().clone();
-        assert!(headers.iter().any(|h| h == "P1") && headers.iter().any(|h| h == "A1"));
+        for kept in ["P1", "P2", "A1", "A2", "A2_email", "A4", "A5", "A10_2021"] {
+            assert!(
+                headers.iter().any(|h| h == kept),
+                "{name} has {kept}: {headers:?}"
+            );
+        }
+        assert!(
+            !headers.iter().any(|h| h.ends_with("_text")),
+            "no \"please specify\" text: {headers:?}"
+        );
         assert!(
             !headers.iter().any(|h| h.starts_with("P3") || h == "A12"),
             "{name}: {headers:?}"
@@ -251,6 +260,43 @@ async fn an_anonymous_visitor_finds_the_demo_edition_reads_every_file_back_and_n
         editions,
         BTreeSet::from(["spam-2021".into(), "spam-2022".into()])
     );
+
+    // The public report is built from the published responses: its figures
+    // are the live report's (every base and every number in a cell), beside
+    // the published 2021, and it quotes no withheld text.
+    let live = dir.path().join("live.html");
+    let (ok, out) = cli(
+        &[
+            "report",
+            "--survey",
+            "spam-2022",
+            "--out",
+            live.to_str().unwrap(),
+        ],
+        &data,
+    );
+    assert!(ok, "{out}");
+    let live = std::fs::read_to_string(&live).unwrap();
+    let public_report =
+        String::from_utf8_lossy(&seen["/data/spam-2022/v1/report.html"]).to_string();
+    assert!(public_report.contains("Comparisons with 2021"));
+    let figures = |html: &str| -> Vec<String> {
+        html.split("<td")
+            .skip(1)
+            .filter_map(|cell| {
+                let text = cell.split_once('>')?.1.split('<').next()?;
+                text.chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ' || c == '%')
+                    .then(|| text.to_string())
+            })
+            .chain(
+                html.split("Base")
+                    .skip(1)
+                    .filter_map(|b| b.split('<').next().map(str::to_string)),
+            )
+            .collect()
+    };
+    assert_eq!(figures(&public_report), figures(&live));
 
     // The workbook read back with calamine: its three sheets, numbers typed.
     use calamine::Reader;
@@ -527,7 +573,9 @@ fn check_takes_a_licence_a_citation_and_public_texts_and_refuses_them_where_they
 #[test]
 fn a_text_is_published_only_when_its_question_says_its_texts_are_public() {
     let defs = spam_survey::definition::load_dir(&bundled_surveys()).unwrap();
-    let survey = defs.iter().find(|s| s.id == "spam-2022").unwrap();
+    // The edition as the published files see it (withheld texts as private).
+    let survey =
+        &spam_survey::publish::public_survey(defs.iter().find(|s| s.id == "spam-2022").unwrap());
     let kept = |id: &str| {
         let q = survey.question(id).unwrap();
         survey.columns()[q.cells.clone()]

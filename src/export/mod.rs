@@ -93,7 +93,7 @@ pub mod workbook;
 pub use codebook::{holds, identifying};
 pub use layout::{Selection, published};
 pub use sheet::{FORMULA_STARTS, is_formula_like};
-pub use source::{Response, Source, take};
+pub use source::{Response, Source, read_responses, take};
 pub use wide::{member_status_text, time_text};
 
 use crate::definition::Survey;

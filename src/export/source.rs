@@ -75,3 +75,54 @@ pub fn take(store: &Store, survey: &Survey) -> Result<Vec<Response>, ExportError
     })?;
     Ok(taken)
 }
+
+/// Reads a responses file this module wrote (codes, formula-safe) back
+/// into responses of `survey`: a published edition's answers, for the
+/// next edition's report to compare with. Columns the file does not have
+/// (withheld ones) stay empty; a member not on the list is skipped.
+pub fn read_responses(survey: &Survey, bytes: &[u8]) -> Result<Vec<Response>, ExportError> {
+    let bad = |e: csv::Error| ExportError::Write(format!("a published responses file: {e}"));
+    let mut reader = csv::Reader::from_reader(bytes);
+    let headers = reader.headers().map_err(bad)?.clone();
+    let at = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(member), Some(revision), Some(submitted)) =
+        (at("member"), at("revision"), at("submitted"))
+    else {
+        return Err(ExportError::Write(
+            "a published responses file without its member, revision and submitted columns".into(),
+        ));
+    };
+    let columns: Vec<(usize, usize)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| survey.column_index(h).map(|c| (i, c)))
+        .collect();
+    let mut out = Vec::new();
+    for row in reader.records() {
+        let row = row.map_err(bad)?;
+        let Some(place) = row.get(member).and_then(|m| survey.members.position(m)) else {
+            continue;
+        };
+        let mut cells = vec![String::new(); survey.columns().len()];
+        for &(i, c) in &columns {
+            let value = row.get(i).unwrap_or("");
+            // Undo the formula guard: `'` was put before a cell that starts like a formula.
+            let value = match value.strip_prefix('\'') {
+                Some(rest) if super::is_formula_like(rest) => rest,
+                _ => value,
+            };
+            cells[c] = value.to_string();
+        }
+        out.push(Response {
+            place,
+            revision: row.get(revision).and_then(|r| r.parse().ok()).unwrap_or(0),
+            submitted: row
+                .get(submitted)
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default(),
+            cells,
+        });
+    }
+    Ok(out)
+}

@@ -8,7 +8,7 @@
 //! the report is built from those responses too, never from live data.
 
 use super::PublishError;
-use crate::definition::{Cell, Kind, Survey};
+use crate::definition::{Kind, Survey};
 use crate::export::{
     self, ExportKind, ExportOptions, Response, Selection, Source, published, workbook,
 };
@@ -61,18 +61,15 @@ pub struct Built {
     pub respondents: usize,
 }
 
-/// The edition as the public files see it: every question whose free
-/// texts are withheld counts as private, so that the report counts its
-/// answers and never quotes them.
+/// The edition as the public files see it: a text question whose texts
+/// are withheld counts as private, so that the report counts its answers
+/// and never quotes them. (A choice with a withheld "please specify" keeps
+/// its choice columns; its texts are simply not in the responses.)
 pub fn public_survey(survey: &Survey) -> Survey {
     let mut public = survey.clone();
     for section in &mut public.sections {
         for q in &mut section.questions {
-            let has_text = matches!(q.kind, Kind::Text { .. })
-                || q.kind
-                    .options()
-                    .is_some_and(|o| o.iter().any(|c| c.specify));
-            if has_text && !q.texts_public {
+            if matches!(q.kind, Kind::Text { .. }) && !q.texts_public {
                 q.private = true;
             }
         }
@@ -103,9 +100,10 @@ pub fn build(
         let q = questions[c.question];
         if published(q, &c.cell) {
             Keep::Value
-        } else if matches!(q.kind, Kind::Text { .. }) || matches!(c.cell, Cell::Specify { .. }) {
+        } else if matches!(q.kind, Kind::Text { .. }) {
             Keep::Marker
         } else {
+            // A withheld "please specify" text, or a private question's choice.
             Keep::Nothing
         }
     })?;
@@ -185,9 +183,20 @@ pub fn build(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         book,
     ));
-    let report =
-        crate::report::build_published(&public, &responses, crate::demo::is_demo(&store.dir), now)
-            .map_err(failed)?;
+    // The previous edition as it is published now, if it is: the public
+    // report compares with published figures only.
+    let previous = match &survey.previous {
+        Some(p) => previous_published(store, p)?,
+        None => None,
+    };
+    let report = crate::report::build_published(
+        &public,
+        &responses,
+        previous.as_ref().map(|(s, r)| (s, r.as_slice())),
+        crate::demo::is_demo(&store.dir),
+        now,
+    )
+    .map_err(failed)?;
     files.push((
         REPORT.into(),
         "The report".into(),
@@ -237,6 +246,28 @@ pub fn build(
         files: out,
         respondents,
     })
+}
+
+/// The edition `id` as published now (its current version's responses
+/// file read back), if it is public.
+fn previous_published(
+    store: &crate::store::Store,
+    id: &str,
+) -> Result<Option<(Survey, Vec<Response>)>, PublishError> {
+    let Ok(survey) = store.survey(id) else {
+        return Ok(None);
+    };
+    let edition = super::edition(store, id)?;
+    let Some(current) = edition.current() else {
+        return Ok(None);
+    };
+    let name = format!("{id}-responses.csv");
+    let Some((bytes, _)) = super::file(store, id, current.number, &name)? else {
+        return Ok(None);
+    };
+    let public = public_survey(survey);
+    let responses = export::read_responses(&public, &bytes).map_err(failed)?;
+    Ok(Some((public, responses)))
 }
 
 enum Keep {
