@@ -18,14 +18,20 @@ pub struct Args {
     pub dirs: Dirs,
 }
 
+/// The data directory's store, once the edition is known to exist (as
+/// `publish` and `close` both need it); a message otherwise.
+pub(super) fn store_for(survey: &str, dirs: &Dirs) -> Result<Store, String> {
+    let surveys = load_surveys(&dirs.surveys)?;
+    if !surveys.iter().any(|s| s.id == survey) {
+        return Err(StoreError::NoSuchSurvey(survey.to_string()).to_string());
+    }
+    let dir = dirs.existing_data()?;
+    Store::open_read_only(dir, surveys).map_err(|e| e.to_string())
+}
+
 /// Runs `publish`.
 pub fn run(a: Args) -> Result<(), String> {
-    let surveys = load_surveys(&a.dirs.surveys)?;
-    if !surveys.iter().any(|s| s.id == a.survey) {
-        return Err(StoreError::NoSuchSurvey(a.survey.clone()).to_string());
-    }
-    let dir = a.dirs.existing_data()?;
-    let store = Store::open_read_only(dir, surveys).map_err(|e| e.to_string())?;
+    let store = store_for(&a.survey, &a.dirs)?;
     if a.withdraw {
         let version =
             publish::withdraw(&store, &a.survey, "command line", "").map_err(|e| e.to_string())?;
