@@ -60,6 +60,13 @@ struct EditionPage {
 }
 
 impl EditionPage {
+    /// When the version was published, for people: `2026-12-02 01:52 UTC`.
+    fn when(&self) -> String {
+        chrono::DateTime::parse_from_rfc3339(&self.m.published)
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_else(|_| self.m.published.clone())
+    }
+
     fn size(bytes: &u64) -> String {
         if *bytes >= 1024 * 1024 {
             format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
