@@ -4,7 +4,8 @@
 //! [`definition`] (the questionnaire) → [`answers`] (a form post checked
 //! into a response) → [`store`] (append-only CSV files) → [`web`] (the
 //! member's form and the secretariat's workspace) → [`export`] (CSV
-//! downloads) and [`report`] (the annual report). [`demo`] makes synthetic
+//! downloads) and [`report`] (the annual report), [`publish`] (an edition
+//! published for the public, as an immutable snapshot). [`demo`] makes synthetic
 //! answers to try it all with; [`cli`] is the command line;
 //! [`words`] makes numbers and words agree.
 
@@ -15,6 +16,7 @@ pub mod continuity;
 pub mod definition;
 pub mod demo;
 pub mod export;
+pub mod publish;
 pub mod report;
 pub mod round;
 pub mod store;

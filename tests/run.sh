@@ -33,5 +33,12 @@ if ! python3 -c "import pandas" >/dev/null 2>&1; then
 fi
 cargo build --quiet
 python3 tests/recount/recount.py "${CARGO_TARGET_DIR:-target}/debug/spam-survey"
+echo "== the published demo edition read back with pandas, openpyxl and the Frictionless validator"
+for module in frictionless openpyxl pandas; do
+  if ! python3 -c "import $module" >/dev/null 2>&1; then
+    python3 -m pip install --quiet "$module" || python3 -m pip install --quiet --break-system-packages "$module"
+  fi
+done
+python3 tests/publication/check.py "${CARGO_TARGET_DIR:-target}/debug/spam-survey"
 echo "== browser tests (headless Chromium, the Nu HTML checker, axe-core)"
 bash tests/browser/run.sh

@@ -9,12 +9,14 @@ use crate::store::Store;
 
 mod args;
 mod check;
+mod close;
 mod demo;
 mod diff;
 mod dirs;
 mod export;
 mod invite;
 mod new_edition;
+mod publish;
 mod report;
 mod serve;
 mod user;
@@ -68,6 +70,10 @@ enum Command {
     Diff(diff::Args),
     /// Manage the secretariat's accounts: add, list, disable, enable, password.
     User(user::Args),
+    /// Publish a closed edition for the public (a new version), or withdraw it.
+    Publish(publish::Args),
+    /// Close an edition now, as the workspace does: no more answers.
+    Close(close::Args),
 }
 
 /// Runs the command; an error is the message to print before exiting non-zero.
@@ -83,6 +89,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::NewEdition(args) => new_edition::run(args),
         Command::Diff(args) => diff::run(args),
         Command::User(args) => user::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Close(args) => close::run(args),
     }
 }
 

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
 
+mod publication;
+
 /// One problem in a definition file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefinitionError {
@@ -238,6 +240,10 @@ struct RawSurvey {
     contact: Option<String>,
     #[serde(default)]
     count_associates: bool,
+    // What the published edition says of its reuse (all optional; `publish` needs a licence).
+    licence: Option<Spanned<String>>,
+    licence_url: Option<Spanned<String>>,
+    citation: Option<String>,
     /// The edition's factor for figures that jump from the previous edition.
     jump_factor: Option<Spanned<f64>>,
     #[serde(default)]
@@ -298,6 +304,9 @@ struct RawQuestion {
     shown_if: Option<RawCondition>,
     #[serde(default)]
     private: bool,
+    /// Its free texts may be published (a text answer, a "please specify").
+    #[serde(default)]
+    texts_public: bool,
     /// The id this question had in the `previous` edition, when renamed.
     previous_id: Option<String>,
     jump_factor: Option<f64>,
@@ -979,6 +988,11 @@ impl Checker {
                 report_title: raw.report_title.filter(|s| !s.trim().is_empty()),
                 contact: raw.contact.filter(|s| !s.trim().is_empty()),
                 count_associates: raw.count_associates,
+                publication: self.publication(
+                    raw.licence.as_ref(),
+                    raw.licence_url.as_ref(),
+                    raw.citation.as_deref(),
+                ),
                 file: self.file.to_path_buf(),
                 index: Default::default(),
             }
@@ -1219,6 +1233,7 @@ impl Checker {
             required: rq.required,
             shown_if,
             private: rq.private,
+            texts_public: self.texts_public(at, rq, &kind),
             previous_id: rq.previous_id.clone(),
             jump_factor,
             kind,

@@ -55,6 +55,8 @@ pub struct Survey {
     /// Count associate members with the members in every figure of the
     /// report (by default they are shown apart).
     pub count_associates: bool,
+    /// What a published edition says of its reuse: licence and citation.
+    pub publication: Publication,
     /// The definition file it was loaded from (the report's commentary sits beside it).
     pub file: std::path::PathBuf,
     columns: Vec<Column>,
@@ -87,6 +89,17 @@ impl Index {
     }
 }
 
+/// What the published files and pages of an edition say of their reuse.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    /// The licence's SPDX identifier (`CC-BY-4.0`); publishing needs one.
+    pub licence: Option<String>,
+    /// Where the licence's text is (an `https:` address).
+    pub licence_url: Option<String>,
+    /// How to cite the data, as the publisher wants it.
+    pub citation: Option<String>,
+}
+
 /// A section of the questionnaire: a heading and its questions.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -107,6 +120,9 @@ pub struct Question {
     /// Personal data (a contact person): kept and exported for the
     /// secretariat, never quoted in the published report.
     pub private: bool,
+    /// Its free texts (a text answer, a "please specify" text) may be
+    /// published (`texts_public`); by default they never are.
+    pub texts_public: bool,
     /// The id this question had in the previous edition (`previous_id`),
     /// when it was renamed: the editions' answers are then set side by side.
     pub previous_id: Option<String>,

@@ -1,13 +1,13 @@
 //! The codebook: one row per column of the responses file, in its order,
 //! saying what the column holds and which codes it may hold.
 
-use super::layout::{AnswerColumn, Layout, Shows, label_of};
+use super::layout::{AnswerColumn, Layout, Selection, Shows, label_of};
 use super::sheet::Sheet;
 use super::{CODEBOOK_COLUMNS, ExportError, ExportOptions, RESPONSES_ID_COLUMNS};
 use crate::definition::{Bounds, Cell, Choice, Condition, Kind, Survey, Test, TextFormat, UNKNOWN};
 
 /// What an identifying column of the responses file holds, and its values.
-fn identifying(name: &str) -> (&'static str, &'static str) {
+pub fn identifying(name: &str) -> (&'static str, &'static str) {
     match name {
         "member" => ("The member's code (ISO 3166-1 alpha-2)", ""),
         "iso3" => ("The member's ISO 3166-1 alpha-3 code", ""),
@@ -29,6 +29,7 @@ fn identifying(name: &str) -> (&'static str, &'static str) {
 pub fn codebook(
     survey: &Survey,
     options: ExportOptions,
+    selection: Selection,
     sheet: &mut Sheet,
 ) -> Result<(), ExportError> {
     sheet.header(CODEBOOK_COLUMNS)?;
@@ -36,7 +37,7 @@ pub fn codebook(
         let (holds, values) = identifying(name);
         sheet.row([name, "", "", "", "", "identifier", holds, values, "", ""])?;
     }
-    let layout = Layout::new(survey);
+    let layout = Layout::select(survey, selection);
     for c in &layout.columns {
         let q = c.question;
         sheet.row([
@@ -56,7 +57,7 @@ pub fn codebook(
 }
 
 /// What a column holds, in words.
-fn holds(c: &AnswerColumn, labels: bool) -> String {
+pub fn holds(c: &AnswerColumn, labels: bool) -> String {
     let code = if labels { "label" } else { "code" };
     let unknown = |b: &Bounds| {
         if b.unknown {

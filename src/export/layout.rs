@@ -33,6 +33,35 @@ pub struct AnswerColumn<'a> {
     pub shows: Shows<'a>,
 }
 
+/// Which answer columns a file has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Every column: the secretariat's files.
+    #[default]
+    All,
+    /// Only what may be published: no column of a `private` question, and
+    /// free text only where the question says `texts_public`.
+    Public,
+}
+
+/// Whether a stored column may be in a published file: never a private
+/// question's; a free text (a text answer, a "please specify" text) only
+/// when the question's texts are public. The one place that decides it.
+pub fn published(q: &Question, cell: &Cell) -> bool {
+    let free_text = matches!(q.kind, Kind::Text { .. }) || matches!(cell, Cell::Specify { .. });
+    !q.private && (!free_text || q.texts_public)
+}
+
+impl Selection {
+    /// Whether this selection keeps the stored column `cell` of `q`.
+    pub fn keeps(self, q: &Question, cell: &Cell) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Public => published(q, cell),
+        }
+    }
+}
+
 /// The answer columns of a survey, in questionnaire order.
 pub struct Layout<'a> {
     pub columns: Vec<AnswerColumn<'a>>,
@@ -75,10 +104,18 @@ pub fn label_of<'a>(options: &'a [Choice], code: &'a str) -> &'a str {
 
 impl<'a> Layout<'a> {
     pub fn new(survey: &'a Survey) -> Layout<'a> {
+        Layout::select(survey, Selection::All)
+    }
+
+    /// The columns `selection` keeps, in questionnaire order.
+    pub fn select(survey: &'a Survey, selection: Selection) -> Layout<'a> {
         let questions = questions(survey);
         let mut columns = Vec::new();
         for (index, source) in survey.columns().iter().enumerate() {
             let (section, question) = questions[source.question];
+            if !selection.keeps(question, &source.cell) {
+                continue;
+            }
             let column = |header: String, shows| AnswerColumn {
                 header,
                 section,

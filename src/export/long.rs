@@ -1,11 +1,11 @@
 //! The long (tidy) file: one row per answered cell of the latest submitted
 //! responses, and one per picked option of a multi.
 
-use super::layout::{coded_options, codes, label_of, questions};
+use super::layout::{Selection, coded_options, codes, label_of, questions};
 use super::sheet::Sheet;
+use super::source::Source;
 use super::{ExportError, LONG_COLUMNS};
 use crate::definition::{Cell, Kind, Survey};
-use crate::store::Store;
 
 /// What the `cell` column says of a stored cell: the row, year, place, part
 /// or specified option it is, or nothing for a question's one cell.
@@ -20,7 +20,12 @@ pub fn cell_code(cell: &Cell) -> String {
     }
 }
 
-pub fn long(store: &Store, survey: &Survey, sheet: &mut Sheet) -> Result<(), ExportError> {
+pub fn long(
+    source: Source,
+    survey: &Survey,
+    selection: Selection,
+    sheet: &mut Sheet,
+) -> Result<(), ExportError> {
     sheet.header(LONG_COLUMNS)?;
     let questions = questions(survey);
     let columns: Vec<_> = survey
@@ -35,12 +40,13 @@ pub fn long(store: &Store, survey: &Survey, sheet: &mut Sheet) -> Result<(), Exp
                 cell_code(&c.cell),
                 coded_options(survey, q, &c.cell),
                 multi,
+                selection.keeps(q, &c.cell),
             )
         })
         .collect();
-    store.read_submitted(&survey.id, |member, _, cells| {
-        for ((column, q, cell, options, multi), value) in columns.iter().zip(cells.iter()) {
-            if value.is_empty() {
+    source.each(survey, |member, _, _, cells| {
+        for ((column, q, cell, options, multi, kept), value) in columns.iter().zip(cells.iter()) {
+            if value.is_empty() || !kept {
                 continue;
             }
             let label = |code| options.map_or("", |o| label_of(o, code));

@@ -83,12 +83,18 @@
 //! nothing else changes. `raw` writes exact values.
 
 mod codebook;
-mod layout;
+pub mod layout;
 mod long;
 mod sheet;
+mod source;
 mod wide;
+pub mod workbook;
 
+pub use codebook::{holds, identifying};
+pub use layout::{Selection, published};
 pub use sheet::{FORMULA_STARTS, is_formula_like};
+pub use source::{Response, Source, read_responses, take};
+pub use wide::{member_status_text, time_text};
 
 use crate::definition::Survey;
 use crate::store::{Store, StoreError};
@@ -200,12 +206,45 @@ pub fn write(
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
     let survey = store.survey(survey)?.clone();
+    if kind == ExportKind::Revisions {
+        let mut sheet = Sheet::new(out, options);
+        wide::revisions(store, &survey, options, &mut sheet)?;
+        return sheet.finish();
+    }
+    write_from(
+        Source::Store(store),
+        &survey,
+        kind,
+        options,
+        Selection::All,
+        out,
+    )
+}
+
+/// Writes the responses, long or codebook file of `survey` from `source`
+/// with the columns `selection` keeps (a published edition's files);
+/// returns the number of data rows. Revisions are the store's alone.
+pub fn write_from(
+    source: Source,
+    survey: &Survey,
+    kind: ExportKind,
+    options: ExportOptions,
+    selection: Selection,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
     let mut sheet = Sheet::new(out, options);
     match kind {
-        ExportKind::Responses => wide::responses(store, &survey, options, &mut sheet)?,
-        ExportKind::Revisions => wide::revisions(store, &survey, options, &mut sheet)?,
-        ExportKind::Long => long::long(store, &survey, &mut sheet)?,
-        ExportKind::Codebook => codebook::codebook(&survey, options, &mut sheet)?,
+        ExportKind::Responses => wide::responses(source, survey, options, selection, &mut sheet)?,
+        ExportKind::Revisions => match source {
+            Source::Store(store) => wide::revisions(store, survey, options, &mut sheet)?,
+            Source::Responses(_) => {
+                return Err(ExportError::Write(
+                    "the revisions are never taken into a snapshot".into(),
+                ));
+            }
+        },
+        ExportKind::Long => long::long(source, survey, selection, &mut sheet)?,
+        ExportKind::Codebook => codebook::codebook(survey, options, selection, &mut sheet)?,
     }
     sheet.finish()
 }

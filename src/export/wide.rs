@@ -1,8 +1,9 @@
 //! The wide files: one row per response (the latest submission of each
 //! member) or per saved revision, identifying columns then answer columns.
 
-use super::layout::Layout;
+use super::layout::{Layout, Selection};
 use super::sheet::Sheet;
+use super::source::Source;
 use super::{ExportError, ExportOptions, RESPONSES_ID_COLUMNS, REVISIONS_ID_COLUMNS};
 use crate::definition::{MemberStatus, Survey};
 use crate::store::Store;
@@ -24,21 +25,22 @@ pub fn member_status_text(status: MemberStatus) -> &'static str {
 /// order, each row read from the responses file as it is written: memory
 /// holds the index and one row, whatever the number of respondents.
 pub fn responses(
-    store: &Store,
+    source: Source,
     survey: &Survey,
     options: ExportOptions,
+    selection: Selection,
     sheet: &mut Sheet,
 ) -> Result<(), ExportError> {
-    let layout = Layout::new(survey);
+    let layout = Layout::select(survey, selection);
     sheet.header(RESPONSES_ID_COLUMNS.into_iter().chain(layout.headers()))?;
-    store.read_submitted(&survey.id, |member, save, cells| {
+    source.each(survey, |member, revision, submitted, cells| {
         sheet.field(&member.code);
         sheet.field(&member.iso3);
         sheet.field(&member.name);
         sheet.field(&member.subregion);
         sheet.field(member_status_text(member.status));
-        sheet.field(&save.number.to_string());
-        sheet.field(&time_text(save.time));
+        sheet.field(&revision.to_string());
+        sheet.field(&time_text(submitted));
         layout.write(cells, options.labels, sheet);
         sheet.end_row()
     })

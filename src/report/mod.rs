@@ -162,3 +162,37 @@ pub fn build(
     );
     html
 }
+
+/// Builds the report of a published edition from the responses of its
+/// snapshot (`responses`, in the member list's order, only the cells a
+/// published file may hold), never from the store: the public report says
+/// what the published files say. `survey` is the edition as published
+/// (withheld texts count as private: counted, never quoted); `previous`,
+/// the previous edition's published responses, to compare with.
+pub fn build_published(
+    survey: &Survey,
+    responses: &[crate::export::Response],
+    previous: Option<(&Survey, &[crate::export::Response])>,
+    synthetic: bool,
+    generated: DateTime<Utc>,
+) -> Result<String, ReportError> {
+    let associates_in = survey.count_associates;
+    let count = |survey, responses: &[crate::export::Response], detail| {
+        let mut tally = Tally::counting(survey, detail, associates_in);
+        let mut cells = Vec::new();
+        for r in responses {
+            cells.clone_from(&r.cells);
+            tally.add(r.place, &mut cells);
+        }
+        tally
+    };
+    let tally = count(survey, responses, Detail::Auto);
+    // Only the previous edition's figures are shown, never its members.
+    let before = previous.map(|(s, r)| count(s, r, Detail::Summary));
+    let report = aggregate::report(tally, before);
+    let notes = commentary::load(survey).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        ReportError::Data(lines.join("\n"))
+    })?;
+    render::render(&report, &notes, Some(generated), synthetic, || {})
+}

@@ -4,10 +4,10 @@
 pub mod admit;
 pub mod chain;
 mod confirmations;
-mod files;
+pub(crate) mod files;
 mod index;
 mod invitations;
-mod journal;
+pub(crate) mod journal;
 mod responses;
 mod round;
 mod rows;

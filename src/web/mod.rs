@@ -9,6 +9,7 @@ pub mod limits;
 mod member;
 pub mod page_cache;
 mod pages;
+pub mod public;
 mod stale;
 pub mod throttle;
 pub mod view;
@@ -112,6 +113,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/health", web::get().to(pages::health))
         .route("/static/{file}", web::get().to(pages::asset))
+        .route("/data/{edition}", web::get().to(public::edition))
+        .route(
+            "/data/{edition}/series-long.csv",
+            web::get().to(public::series_long),
+        )
+        .route("/data/{edition}/{version}", web::get().to(public::version))
+        .route(
+            "/data/{edition}/{version}/{file}",
+            web::get().to(public::file),
+        )
         .route("/r/{token}", web::get().to(member::show))
         .route("/r/{token}", web::post().to(member::save))
         .route("/r/{token}/done", web::get().to(member::done))

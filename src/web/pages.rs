@@ -15,9 +15,13 @@ pub struct SurveyLine {
 #[template(path = "home.html")]
 struct Home {
     surveys: Vec<SurveyLine>,
+    published: Vec<super::public::Listed>,
 }
 
-pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn home(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
     let mut surveys = Vec::new();
     for s in state.store.surveys.values().rev() {
@@ -27,7 +31,9 @@ pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
             closes: s.closes.to_string(),
         });
     }
-    Ok(html(Home { surveys }.render()?))
+    let published = super::public::listed(&state)?;
+    let page = Home { surveys, published }.render()?;
+    Ok(super::public::cached_page(&req, page))
 }
 
 pub async fn health() -> HttpResponse {

@@ -10,6 +10,7 @@ mod downloads;
 mod last_year;
 mod listing;
 mod overview;
+mod publication;
 mod responses;
 mod round;
 
@@ -62,7 +63,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(responses::response),
         )
         .route("/admin/s/{survey}/export", web::get().to(downloads::export))
-        .route("/admin/s/{survey}/report", web::get().to(downloads::report));
+        .route("/admin/s/{survey}/report", web::get().to(downloads::report))
+        .route(
+            "/admin/s/{survey}/publication",
+            web::get().to(publication::page_of),
+        )
+        .route(
+            "/admin/s/{survey}/publication",
+            web::post().to(publication::act),
+        )
+        .route(
+            "/admin/s/{survey}/workbook",
+            web::get().to(publication::secretariat_workbook),
+        );
 }
 
 /// A signed-in secretariat session: whose, and what it may do.

@@ -17,12 +17,14 @@ export const ADMIN_PASSWORD = "a browser test's secretariat password";
 
 /**
  * Starts `spam-survey serve` on 127.0.0.1:0 with a new temporary data
- * directory; resolves once it prints the address it listens on. `surveys`
- * is the folder of definitions (the bundled one unless given).
+ * directory (or `data`, one the test prepared); resolves once it prints the
+ * address it listens on. `surveys` is the folder of definitions (the
+ * bundled one unless given).
  */
-export async function startServer(name, { surveys = path.join(REPO, "surveys") } = {}) {
+export async function startServer(name, { surveys = path.join(REPO, "surveys"), data: given } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const data = mkdtempSync(path.join(tmpdir(), "spam-survey-browser-"));
+  // A data directory the test prepared (demo data, say), or a new one.
+  const data = given ?? mkdtempSync(path.join(tmpdir(), "spam-survey-browser-"));
   const log = createWriteStream(path.join(ARTIFACTS, `server-${name}.log`));
   const child = spawn(
     BIN,
