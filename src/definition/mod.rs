@@ -8,7 +8,7 @@ mod text;
 pub use load::is_survey_id;
 pub use load::{DefinitionError, load_dir, load_file};
 pub use members::{Member, MemberList, MemberStatus, is_member_code, load_members};
-pub use text::Translations;
+pub use text::{Translations, in_language};
 
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -314,3 +314,26 @@ impl RawText {
         }
     }
 }
+
+/// The editions with their texts in `lang` for a report or an export of
+/// `edition` (`--lang`): `edition` must have that language; the others
+/// (the edition compared with) take it where they have it. No `lang`: the
+/// editions as they are, in their default languages.
+pub fn in_language(
+    surveys: Vec<Survey>,
+    edition: &str,
+    lang: Option<&str>,
+) -> Result<Vec<Survey>, String> {
+    let Some(lang) = lang else {
+        return Ok(surveys);
+    };
+    if let Some(s) = surveys.iter().find(|s| s.id == edition)
+        && !s.has_language(lang)
+    {
+        return Err(format!(
+            "--lang {lang}: {edition} is not written in `{lang}`; its languages are {} (the first is the default)",
+            s.languages.join(", ")
+        ));
+    }
+    Ok(surveys.into_iter().map(|s| s.in_language(lang)).collect())
+}

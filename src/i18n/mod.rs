@@ -121,6 +121,11 @@ impl Words {
         out
     }
 
+    /// The sentence under `key` with its one `{name}` replaced (for templates).
+    pub fn with(&self, key: &str, name: &str, value: impl AsRef<str>) -> String {
+        self.fill(key, &[(name, value.as_ref())])
+    }
+
     /// `n` and its noun: the `_one` word for 1, the `_many` word otherwise.
     pub fn count(&self, n: usize, noun: &str) -> String {
         let key = format!("{noun}_{}", if n == 1 { "one" } else { "many" });
