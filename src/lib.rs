@@ -16,6 +16,7 @@ pub mod definition;
 pub mod demo;
 pub mod export;
 pub mod i18n;
+pub mod preview;
 pub mod report;
 pub mod round;
 pub mod store;

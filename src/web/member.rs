@@ -155,7 +155,7 @@ fn closed_because(
     })
 }
 
-struct FormState {
+pub(super) struct FormState {
     prefill: Prefill,
     cells: answers::Cells,
     problems: Problems,
@@ -172,6 +172,48 @@ fn render_form(
     h: &Holder,
     f: FormState,
 ) -> Result<String, AppError> {
+    render_form_to(state, token, h, f, None)
+}
+
+/// Where a form other than a link's posts: the workspace's preview.
+pub(super) struct PostTo {
+    /// The page's path (the form posts to it, the language links go to it).
+    pub(super) path: String,
+    /// The session's form token.
+    pub(super) csrf: String,
+}
+
+/// The form of the workspace's preview: `h.survey` as its member sees it,
+/// with what was `typed` and its `problems`, posting to `to`. No link, no
+/// save and no earlier answers are involved.
+pub(super) fn render_preview(
+    state: &AppState,
+    h: &Holder,
+    typed: &[(String, String)],
+    (cells, problems): (answers::Cells, Problems),
+    notice: String,
+    to: PostTo,
+) -> Result<String, AppError> {
+    let f = FormState {
+        prefill: Prefill::from_fields(&answers::clean::shown(typed)),
+        cells,
+        problems,
+        notice: Some(notice),
+        failure: None,
+        base: 0,
+        conflict: None,
+        last_year: None,
+    };
+    render_form_to(state, "", h, f, Some(to))
+}
+
+fn render_form_to(
+    state: &AppState,
+    token: &str,
+    h: &Holder,
+    f: FormState,
+    to: Option<PostTo>,
+) -> Result<String, AppError> {
     let survey = &h.survey;
     let t = Words::of(&survey.language);
     let summary = f
@@ -182,13 +224,21 @@ fn render_form(
         .collect();
     let mut sections = form(survey, &f.prefill, &f.problems, &t);
     last_year::describe(&mut sections, &f.last_year);
-    let languages = super::language::links(survey, &format!("/r/{token}"));
+    let path = match &to {
+        Some(to) => to.path.clone(),
+        None => format!("/r/{token}"),
+    };
+    let languages = super::language::links(survey, &path);
+    let csrf = match to {
+        Some(to) => to.csrf,
+        None => csrf::token(state.store.secret(), &form_scope(token)),
+    };
     let page = FormPage {
         t,
         lang: &survey.language,
         action: match languages.is_empty() {
-            true => format!("/r/{token}"),
-            false => format!("/r/{token}?lang={}", survey.language),
+            true => path,
+            false => format!("{path}?lang={}", survey.language),
         },
         languages,
         survey_title: &survey.title,
@@ -196,7 +246,7 @@ fn render_form(
         reference_period: &survey.reference_period,
         closes: closes(survey),
         token,
-        csrf: csrf::token(state.store.secret(), &form_scope(token)),
+        csrf,
         introduction: survey
             .introduction
             .split("\n\n")

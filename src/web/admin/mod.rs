@@ -10,6 +10,7 @@ mod downloads;
 mod last_year;
 mod listing;
 mod overview;
+mod preview;
 mod responses;
 mod round;
 
@@ -62,7 +63,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(responses::response),
         )
         .route("/admin/s/{survey}/export", web::get().to(downloads::export))
-        .route("/admin/s/{survey}/report", web::get().to(downloads::report));
+        .route("/admin/s/{survey}/report", web::get().to(downloads::report))
+        .route("/admin/s/{survey}/preview", web::get().to(preview::show))
+        .route("/admin/s/{survey}/preview", web::post().to(preview::check));
 }
 
 /// A signed-in secretariat session: whose, and what it may do.
