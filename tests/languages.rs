@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TestApp, encode, run_command};
+use common::{TestApp, run_command};
 use std::path::{Path, PathBuf};
 
 const EDITION: &str = "legal-2023";
@@ -25,6 +25,13 @@ fn edited(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let text = std::fs::read_to_string(&def).expect("the definition");
     std::fs::write(&def, edit(text)).expect("the edited definition");
     dir
+}
+
+/// `spam-survey check` on the fixture changed by `edit`: its verdict and words.
+fn check_edited(edit: impl Fn(String) -> String) -> (bool, String) {
+    let dir = edited(edit);
+    let def = dir.path().join("legal-2023.toml");
+    run_command(&["check", &def.display().to_string()], "")
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -83,22 +90,18 @@ fn check_names_each_text_that_lacks_a_listed_language_with_file_line_and_questio
 
 #[test]
 fn a_table_of_translations_without_languages_and_a_bad_language_list_are_refused() {
-    let dir = edited(|t| t.replace("languages = [\"en\", \"fr\"]\n", ""));
-    let def = dir.path().join("legal-2023.toml");
-    let (ok, out) = run_command(&["check", &def.display().to_string()], "");
+    let (ok, out) = check_edited(|t| t.replace("languages = [\"en\", \"fr\"]\n", ""));
     assert!(!ok);
     assert!(
         out.contains("`title` is a table of translations, but the edition lists no `languages`"),
         "{out}"
     );
-    let dir = edited(|t| {
+    let (ok, out) = check_edited(|t| {
         t.replace(
             r#"languages = ["en", "fr"]"#,
             r#"languages = ["en", "French"]"#,
         )
     });
-    let def = dir.path().join("legal-2023.toml");
-    let (ok, out) = run_command(&["check", &def.display().to_string()], "");
     assert!(!ok);
     assert!(
         out.contains("`French` in `languages` is not a language code"),
@@ -197,25 +200,13 @@ async fn the_language_chosen_is_remembered_for_that_link_only() {
 
 /// Submits `fields` from the form at `/r/{token}{query}`, as its page posts them.
 async fn submit(app: &TestApp, token: &str, query: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let (_, page) = app.get_text(&format!("/r/{token}{query}")).await;
+    let path = format!("/r/{token}{query}");
+    let browser = app.browser();
+    let (_, page) = browser.get(&path).await;
     let csrf = common::csrf_of(&page);
     let mut all = vec![("csrf", csrf.as_str()), ("action", "submit")];
     all.extend_from_slice(fields);
-    let r = app
-        .client
-        .post(format!("{}/r/{token}{query}", app.base))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(encode(&all))
-        .send()
-        .await
-        .expect("the server answers");
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .map(str::to_string);
-    (status, location.unwrap_or(r.text().await.expect("a body")))
+    browser.post(&path, &all).await
 }
 
 const ANSWERS: &[(&str, &str)] = &[
@@ -378,5 +369,79 @@ async fn the_report_and_the_exports_are_in_the_default_language_or_the_one_given
     assert!(
         html.is_empty() && !out.path().join("de.html").exists(),
         "nothing is written"
+    );
+}
+
+#[test]
+fn in_language_swaps_every_text_and_keeps_every_code_and_column() {
+    let def = fixture().join("legal-2023.toml");
+    let en = spam_survey::definition::load_file(&def).expect("the fixture loads");
+    assert_eq!(en.languages, ["en", "fr"]);
+    assert_eq!(en.language, "en");
+    let fr = en.in_language("fr");
+    assert_eq!(fr.language, "fr");
+    let texts = |s: &spam_survey::definition::Survey| -> Vec<String> {
+        use spam_survey::definition::Kind;
+        let mut out = vec![
+            s.title.clone(),
+            s.introduction.clone(),
+            s.reference_period.clone(),
+        ];
+        for sec in &s.sections {
+            out.push(sec.title.clone());
+            out.extend(sec.intro.clone());
+        }
+        for q in s.questions() {
+            out.push(q.text.clone());
+            out.extend(q.help.clone());
+            match &q.kind {
+                Kind::Single { options, .. }
+                | Kind::Multi { options }
+                | Kind::YesNo { options } => out.extend(options.iter().map(|o| o.label.clone())),
+                Kind::MatrixChoice { rows, columns, .. } => {
+                    out.extend(rows.iter().chain(columns).map(|o| o.label.clone()))
+                }
+                Kind::Number { unit, .. } => out.extend(unit.clone()),
+                Kind::Text { parts, .. } => out.extend(parts.iter().map(|p| p.label.clone())),
+                Kind::Scale {
+                    min_label,
+                    max_label,
+                    ..
+                } => {
+                    out.extend(min_label.clone());
+                    out.extend(max_label.clone());
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let (english, french) = (texts(&en), texts(&fr));
+    assert_eq!(english.len(), french.len());
+    // "Police" and the part "E-mail"/"Courriel" aside, every text differs.
+    let same: Vec<&String> = english
+        .iter()
+        .zip(&french)
+        .filter(|(e, f)| e == f)
+        .map(|(e, _)| e)
+        .collect();
+    assert_eq!(
+        same,
+        ["Police"],
+        "only the word both languages share is the same"
+    );
+    assert!(
+        french.contains(&"Oui".to_string()),
+        "yes/no labels from the catalogue"
+    );
+    let names = |s: &spam_survey::definition::Survey| -> Vec<String> {
+        s.columns().iter().map(|c| c.name.clone()).collect()
+    };
+    assert_eq!(names(&en), names(&fr));
+    assert_eq!(fr.in_language("en").title, en.title, "and back again");
+    assert_eq!(
+        en.in_language("de").language,
+        "en",
+        "an unlisted language gives the default"
     );
 }

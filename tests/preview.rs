@@ -25,6 +25,15 @@ fn surveys_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A server on a copy of the fixture's folder (which the test then edits),
+/// and the admin signed in.
+async fn served_copy() -> (tempfile::TempDir, TestApp, common::Admin) {
+    let surveys = surveys_copy();
+    let app = TestApp::spawn_with(surveys.path()).await;
+    let admin = app.admin().await;
+    (surveys, app, admin)
+}
+
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -140,9 +149,7 @@ async fn posting_the_preview_checks_the_answers_and_stores_nothing() {
 
 #[tokio::test]
 async fn a_definition_broken_since_the_start_shows_the_messages_of_check() {
-    let surveys = surveys_copy();
-    let app = TestApp::spawn_with(surveys.path()).await;
-    let admin = app.admin().await;
+    let (surveys, _app, admin) = served_copy().await;
     let def = surveys.path().join("legal-2023.toml");
     let text = std::fs::read_to_string(&def).expect("the definition");
     std::fs::write(
@@ -180,9 +187,7 @@ async fn a_definition_broken_since_the_start_shows_the_messages_of_check() {
 
 #[tokio::test]
 async fn a_definition_edited_or_added_since_the_start_is_previewed_as_it_is_now() {
-    let surveys = surveys_copy();
-    let app = TestApp::spawn_with(surveys.path()).await;
-    let admin = app.admin().await;
+    let (surveys, _app, admin) = served_copy().await;
     let def = surveys.path().join("legal-2023.toml");
     let text = std::fs::read_to_string(&def).expect("the definition");
     std::fs::write(
