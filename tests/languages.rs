@@ -445,3 +445,37 @@ fn in_language_swaps_every_text_and_keeps_every_code_and_column() {
         "an unlisted language gives the default"
     );
 }
+
+#[test]
+fn new_edition_moves_every_translation_of_the_reference_period_on() {
+    let dir = edited(|t| t);
+    let surveys = dir.path().display().to_string();
+    let (ok, out) = run_command(
+        &[
+            "new-edition",
+            "--from",
+            EDITION,
+            "--id",
+            "legal-2024",
+            "--surveys",
+            &surveys,
+        ],
+        "",
+    );
+    assert!(ok, "{out}");
+    let made = std::fs::read_to_string(dir.path().join("legal-2024.toml")).expect("the new file");
+    assert!(
+        made.contains(
+            r#"reference_period = { en = "calendar year 2023", fr = "année civile 2023" }"#
+        ),
+        "{made}"
+    );
+    let (ok, out) = run_command(
+        &[
+            "check",
+            &dir.path().join("legal-2024.toml").display().to_string(),
+        ],
+        "",
+    );
+    assert!(ok, "{out}");
+}
