@@ -16,6 +16,8 @@ pub mod continuity;
 pub mod definition;
 pub mod demo;
 pub mod export;
+pub mod i18n;
+pub mod preview;
 pub mod publish;
 pub mod report;
 pub mod round;

@@ -1,6 +1,5 @@
 //! `spam-survey check`: checks questionnaire definitions.
 
-use crate::definition;
 use crate::words::{count, plural};
 use std::path::{Path, PathBuf};
 
@@ -35,24 +34,15 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
     };
     let mut failed = 0;
     for f in &files {
-        match definition::load_file(f) {
-            // The report's commentary beside the definition names its questions.
-            Ok(s) => match crate::report::commentary::load(&s) {
-                Ok(_) => println!(
-                    "{}: ok ({}, {}, {}, {})",
-                    f.display(),
-                    s.id,
-                    count(s.questions().count(), "question", "questions"),
-                    count(s.columns().len(), "answer column", "answer columns"),
-                    count(s.members.len(), "member", "members")
-                ),
-                Err(errors) => {
-                    failed += 1;
-                    for e in errors {
-                        eprintln!("{e}");
-                    }
-                }
-            },
+        match crate::preview::check_file(f) {
+            Ok(s) => println!(
+                "{}: ok ({}, {}, {}, {})",
+                f.display(),
+                s.id,
+                count(s.questions().count(), "question", "questions"),
+                count(s.columns().len(), "answer column", "answer columns"),
+                count(s.members.len(), "member", "members")
+            ),
             Err(errors) => {
                 failed += 1;
                 for e in errors {
@@ -78,7 +68,7 @@ fn check(files: &[PathBuf]) -> Result<(), String> {
         } else {
             folder
         };
-        if let Err(errors) = definition::load_dir(folder) {
+        if let Err(errors) = crate::preview::check_folder(folder) {
             for e in &errors {
                 eprintln!("{e}");
             }

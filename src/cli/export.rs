@@ -13,6 +13,10 @@ pub struct Args {
     /// The edition, such as spam-2022.
     #[arg(long)]
     pub survey: String,
+    /// The language of the texts (questions, options, titles), one of the
+    /// edition's `languages` (default: its first). Codes stay codes.
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Which file: responses (latest submitted, one row per member),
     /// revisions (every save), long (one row per answer cell), codebook.
     #[arg(long, default_value = "responses", value_parser = ["responses", "revisions", "long", "codebook"])]
@@ -40,7 +44,14 @@ pub fn run(a: Args) -> Result<(), String> {
         raw: a.raw,
         bom: a.bom,
     };
-    export(&a.survey, &a.kind, a.out.as_deref(), options, &a.dirs)
+    export(
+        &a.survey,
+        &a.kind,
+        a.out.as_deref(),
+        options,
+        &a.dirs,
+        a.lang.as_deref(),
+    )
 }
 
 fn export(
@@ -49,10 +60,11 @@ fn export(
     out: Option<&Path>,
     options: ExportOptions,
     dirs: &Dirs,
+    lang: Option<&str>,
 ) -> Result<(), String> {
     // clap has already checked that the name is one of these.
     let kind = ExportKind::from_name(kind).unwrap_or(ExportKind::Responses);
-    let surveys = load_surveys(&dirs.surveys)?;
+    let surveys = crate::definition::in_language(load_surveys(&dirs.surveys)?, survey, lang)?;
     if !surveys.iter().any(|s| s.id == survey) {
         return Err(StoreError::NoSuchSurvey(survey.to_string()).to_string());
     }

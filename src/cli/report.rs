@@ -16,6 +16,10 @@ pub struct Args {
     /// The edition, such as spam-2022.
     #[arg(long)]
     pub survey: String,
+    /// The language of the texts (questions, options, titles), one of the
+    /// edition's `languages` (default: its first). Codes stay codes.
+    #[arg(long)]
+    pub lang: Option<String>,
     /// The edition to set beside it (default: the previous one, if any).
     #[arg(long)]
     pub compare: Option<String>,
@@ -48,9 +52,12 @@ pub fn run(a: Args) -> Result<(), String> {
         a.stamp,
         a.detail,
         &a.dirs,
+        a.lang.as_deref(),
     )
 }
 
+// One argument per flag, as `run` reads them.
+#[allow(clippy::too_many_arguments)]
 fn report(
     survey: &str,
     compare: Option<String>,
@@ -59,8 +66,9 @@ fn report(
     stamp: bool,
     detail: reports::Detail,
     dirs: &Dirs,
+    lang: Option<&str>,
 ) -> Result<(), String> {
-    let surveys = load_surveys(&dirs.surveys)?;
+    let surveys = crate::definition::in_language(load_surveys(&dirs.surveys)?, survey, lang)?;
     let Some(this) = surveys.iter().find(|s| s.id == survey) else {
         return Err(StoreError::NoSuchSurvey(survey.to_string()).to_string());
     };

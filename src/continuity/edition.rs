@@ -83,11 +83,25 @@ pub fn next_edition(source: &str, from: &Survey, id: &str) -> Result<String, Edi
         .map_err(|e| EditionError(format!("the definition of {} cannot be read: {e}", from.id)))?;
     set(&mut doc, "id", Value::from(id));
     set(&mut doc, "year", Value::from(i64::from(from.year) + 1));
-    set(
-        &mut doc,
-        "reference_period",
-        Value::from(years_on(&from.reference_period)),
-    );
+    // In a definition of several languages, each translation moves on.
+    let period = match doc
+        .get("reference_period")
+        .and_then(|i| i.as_inline_table())
+    {
+        Some(table) => {
+            let mut table = table.clone();
+            for (_, v) in table.iter_mut() {
+                if let Some(text) = v.as_str() {
+                    let decor = v.decor().clone();
+                    *v = Value::from(years_on(text));
+                    *v.decor_mut() = decor;
+                }
+            }
+            Value::InlineTable(table)
+        }
+        None => Value::from(years_on(&from.reference_period)),
+    };
+    set(&mut doc, "reference_period", period);
     set(&mut doc, "opens", date(year_on(from.opens)));
     set(&mut doc, "closes", date(year_on(from.closes)));
     set(&mut doc, "previous", Value::from(from.id.as_str()));

@@ -2,6 +2,7 @@
 //! makes the typed [`Survey`] trustworthy, each error naming file, line and
 //! question.
 
+use super::text::{RawText, Texts, check_languages, key as text_place};
 use super::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -194,6 +195,7 @@ fn load(path: &Path, lists: &mut MemberLists) -> Result<Loaded, Vec<DefinitionEr
         lists: BTreeMap::new(),
         broken_lists: HashSet::new(),
         tainted: false,
+        texts: Texts::default(),
     };
     match std::fs::read_to_string(path) {
         Ok(s) => cx.src = s,
@@ -225,19 +227,21 @@ fn load(path: &Path, lists: &mut MemberLists) -> Result<Loaded, Vec<DefinitionEr
 #[serde(deny_unknown_fields)]
 struct RawSurvey {
     id: Spanned<String>,
-    title: String,
+    /// The languages of the texts, the default first.
+    languages: Option<Spanned<Vec<String>>>,
+    title: Spanned<RawText>,
     year: i32,
-    reference_period: String,
+    reference_period: Spanned<RawText>,
     // Any value, so that a date written as a string gets a helpful message.
     opens: Spanned<toml::Value>,
     closes: Spanned<toml::Value>,
     previous: Option<Spanned<String>>,
     members: Spanned<String>,
-    introduction: String,
+    introduction: Spanned<RawText>,
     // What the annual report says of itself (all optional).
-    organisation: Option<String>,
-    report_title: Option<String>,
-    contact: Option<String>,
+    organisation: Option<Spanned<RawText>>,
+    report_title: Option<Spanned<RawText>>,
+    contact: Option<Spanned<RawText>>,
     #[serde(default)]
     count_associates: bool,
     // What the published edition says of its reuse (all optional; `publish` needs a licence).
@@ -255,8 +259,8 @@ struct RawSurvey {
 #[serde(deny_unknown_fields)]
 struct RawSection {
     id: Spanned<String>,
-    title: String,
-    intro: Option<String>,
+    title: RawText,
+    intro: Option<RawText>,
     #[serde(default)]
     questions: Vec<RawQuestion>,
 }
@@ -265,7 +269,7 @@ struct RawSection {
 #[serde(deny_unknown_fields)]
 struct RawChoice {
     code: String,
-    label: String,
+    label: RawText,
     #[serde(default)]
     specify: bool,
     #[serde(default)]
@@ -276,7 +280,7 @@ struct RawChoice {
 #[serde(deny_unknown_fields)]
 struct RawPart {
     code: String,
-    label: String,
+    label: RawText,
     #[serde(default)]
     required: bool,
     format: Option<String>,
@@ -297,8 +301,8 @@ struct RawQuestion {
     id: Spanned<String>,
     #[serde(rename = "type")]
     kind: String,
-    text: String,
-    help: Option<String>,
+    text: RawText,
+    help: Option<RawText>,
     #[serde(default)]
     required: bool,
     shown_if: Option<RawCondition>,
@@ -316,14 +320,14 @@ struct RawQuestion {
     min: Option<i64>,
     max: Option<i64>,
     unknown: Option<bool>,
-    unit: Option<String>,
+    unit: Option<RawText>,
     years: Option<Vec<i32>>,
     long: Option<bool>,
     max_length: Option<usize>,
     format: Option<String>,
     parts: Option<Vec<RawPart>>,
-    min_label: Option<String>,
-    max_label: Option<String>,
+    min_label: Option<RawText>,
+    max_label: Option<RawText>,
     rows: Option<Vec<RawChoice>>,
     rows_from: Option<String>,
     rows_picked_in: Option<String>,
@@ -399,6 +403,8 @@ struct Checker {
     broken_lists: HashSet<String>,
     /// Whether the question being checked uses a broken shared list.
     tainted: bool,
+    /// The edition's languages and the translations recorded so far.
+    texts: Texts,
 }
 
 /// What a question can say about an earlier one it names.
@@ -597,7 +603,7 @@ impl Checker {
                     format!("{whose}{noun} code `{}` appears twice", c.code),
                 );
             }
-            if c.label.trim().is_empty() {
+            if c.label.text_in(&self.texts.languages).trim().is_empty() {
                 self.fail(
                     Some(line),
                     q,
@@ -613,6 +619,14 @@ impl Checker {
         for (name, raw) in lists {
             let line = self.line_of(raw.span().start);
             let raw = raw.into_inner();
+            for c in &raw {
+                let what = format!("in list `{name}`, option `{}`", c.code);
+                let place = text_place(&["list", &name, &c.code]);
+                let (_, problems) = self.texts.take(place, &what, &c.label);
+                for p in problems {
+                    self.fail(Some(line), None, p);
+                }
+            }
             let ok = self.check_choices(
                 line,
                 None,
@@ -706,9 +720,17 @@ impl Checker {
                     ),
                 );
             }
+            let place = text_place(&["q", at.q, how.key, &c.code]);
+            let label = match shared {
+                Some(_) => self.texts.record(place, &c.label),
+                None => {
+                    let what = format!("{} `{}`", how.noun, c.code);
+                    self.text(Some(at.line), Some(at.q), place, &what, &c.label)
+                }
+            };
             out.push(Choice {
                 code: c.code,
-                label: c.label,
+                label,
                 specify,
                 exclusive: c.exclusive,
             });
@@ -767,7 +789,65 @@ impl Checker {
         }
     }
 
+    /// The text in the default language, its translations recorded under
+    /// `place`, each problem with it (a missing translation) reported.
+    fn text(
+        &mut self,
+        line: Option<usize>,
+        q: Option<&str>,
+        place: String,
+        what: &str,
+        raw: &RawText,
+    ) -> String {
+        let (text, problems) = self.texts.take(place, what, raw);
+        for p in problems {
+            self.fail(line, q, p);
+        }
+        text
+    }
+
+    /// A text at the top of the file, on its own line.
+    fn top_text(&mut self, name: &str, raw: &Spanned<RawText>) -> String {
+        let line = Some(self.line_of(raw.span().start));
+        self.text(
+            line,
+            None,
+            text_place(&[name]),
+            &format!("`{name}`"),
+            raw.get_ref(),
+        )
+    }
+
+    /// The edition's languages, the default first; `en` when none is listed.
+    fn languages(&mut self, raw: &Option<Spanned<Vec<String>>>) {
+        let Some(langs) = raw else {
+            self.texts = Texts::new(vec![crate::i18n::ENGLISH.to_string()], false);
+            return;
+        };
+        if let Err(e) = check_languages(langs.get_ref()) {
+            let line = Some(self.line_of(langs.span().start));
+            self.fail(line, None, e);
+        }
+        let mut listed = langs.get_ref().clone();
+        if listed.is_empty() {
+            listed.push(crate::i18n::ENGLISH.to_string());
+        }
+        self.texts = Texts::new(listed, true);
+    }
+
     fn check(&mut self, raw: RawSurvey, lists: &mut MemberLists) -> Option<Survey> {
+        self.languages(&raw.languages);
+        let title = self.top_text("title", &raw.title);
+        let introduction = self.top_text("introduction", &raw.introduction);
+        let reference_period = self.top_text("reference_period", &raw.reference_period);
+        let optional = |cx: &mut Checker, name: &str, raw: &Option<Spanned<RawText>>| {
+            raw.as_ref()
+                .map(|r| cx.top_text(name, r))
+                .filter(|s| !s.trim().is_empty())
+        };
+        let organisation = optional(self, "organisation", &raw.organisation);
+        let report_title = optional(self, "report_title", &raw.report_title);
+        let contact = optional(self, "contact", &raw.contact);
         let id_line = self.line_of(raw.id.span().start);
         let id = raw.id.into_inner();
         if !is_survey_id(&id) {
@@ -856,6 +936,24 @@ impl Checker {
                     format!("section `{s_id}` has no questions"),
                 );
             }
+            let what = format!("the title of section {s_id}");
+            let title = self.text(
+                Some(s_line),
+                None,
+                text_place(&["s", &s_id, "title"]),
+                &what,
+                &rs.title,
+            );
+            let intro = rs.intro.as_ref().map(|i| {
+                let what = format!("the intro of section {s_id}");
+                self.text(
+                    Some(s_line),
+                    None,
+                    text_place(&["s", &s_id, "intro"]),
+                    &what,
+                    i,
+                )
+            });
             let mut questions = Vec::new();
             for rq in rs.questions {
                 let line = self.line_of(rq.id.span().start);
@@ -927,8 +1025,8 @@ impl Checker {
             }
             sections.push(Section {
                 id: s_id,
-                title: rs.title,
-                intro: rs.intro,
+                title,
+                intro,
                 questions,
             });
         }
@@ -973,10 +1071,10 @@ impl Checker {
         Some(
             Survey {
                 id,
-                title: raw.title,
+                title,
                 year: raw.year,
-                reference_period: raw.reference_period,
-                introduction: raw.introduction,
+                reference_period,
+                introduction,
                 opens: opens?,
                 closes: closes?,
                 previous,
@@ -984,9 +1082,9 @@ impl Checker {
                 members,
                 sections,
                 columns,
-                organisation: raw.organisation.filter(|s| !s.trim().is_empty()),
-                report_title: raw.report_title.filter(|s| !s.trim().is_empty()),
-                contact: raw.contact.filter(|s| !s.trim().is_empty()),
+                organisation,
+                report_title,
+                contact,
                 count_associates: raw.count_associates,
                 publication: self.publication(
                     raw.licence.as_ref(),
@@ -995,6 +1093,9 @@ impl Checker {
                 ),
                 file: self.file.to_path_buf(),
                 index: Default::default(),
+                language: self.texts.languages[0].clone(),
+                languages: self.texts.languages.clone(),
+                translations: Arc::new(std::mem::take(&mut self.texts.translations)),
             }
             .assemble(),
         )
@@ -1032,9 +1133,25 @@ impl Checker {
                 );
             }
         }
-        if rq.text.trim().is_empty() {
+        let text = self.text(
+            Some(line),
+            Some(qid),
+            text_place(&["q", qid, "text"]),
+            "the question text",
+            &rq.text,
+        );
+        if text.trim().is_empty() {
             self.fail_q(at, "the question text is empty".into());
         }
+        let help = rq.help.as_ref().map(|h| {
+            self.text(
+                Some(line),
+                Some(qid),
+                text_place(&["q", qid, "help"]),
+                "the help",
+                h,
+            )
+        });
         let before = self.errors.len();
         let kind = match rq.kind.as_str() {
             "single" => Kind::Single {
@@ -1049,11 +1166,23 @@ impl Checker {
                 if rq.kind == "yesno_dk" {
                     options.push(choice("dk", "Don't know"));
                 }
+                for o in &options {
+                    self.texts
+                        .built_in(text_place(&["q", qid, "options", &o.code]), &o.code);
+                }
                 Kind::YesNo { options }
             }
             "number" => Kind::Number {
                 bounds: self.bounds(line, qid, rq),
-                unit: rq.unit.clone(),
+                unit: rq.unit.as_ref().map(|u| {
+                    self.text(
+                        Some(line),
+                        Some(qid),
+                        text_place(&["q", qid, "unit"]),
+                        "the unit",
+                        u,
+                    )
+                }),
             },
             "number_per_year" => {
                 let years = rq.years.clone().unwrap_or_default();
@@ -1085,9 +1214,12 @@ impl Checker {
                         );
                     }
                     let format = self.text_format(line, qid, &p.format);
+                    let what = format!("part `{}`", p.code);
+                    let place = text_place(&["q", qid, "parts", &p.code]);
+                    let label = self.text(Some(line), Some(qid), place, &what, &p.label);
                     parts.push(TextPart {
                         code: p.code.clone(),
-                        label: p.label.clone(),
+                        label,
                         required: p.required,
                         format,
                     });
@@ -1115,8 +1247,14 @@ impl Checker {
                 Kind::Scale {
                     min: min.clamp(0, 10) as u8,
                     max: max.clamp(0, 10) as u8,
-                    min_label: rq.min_label.clone(),
-                    max_label: rq.max_label.clone(),
+                    min_label: rq.min_label.as_ref().map(|l| {
+                        let place = text_place(&["q", qid, "min_label"]);
+                        self.text(Some(line), Some(qid), place, "`min_label`", l)
+                    }),
+                    max_label: rq.max_label.as_ref().map(|l| {
+                        let place = text_place(&["q", qid, "max_label"]);
+                        self.text(Some(line), Some(qid), place, "`max_label`", l)
+                    }),
                 }
             }
             "matrix_choice" | "matrix_number" => {
@@ -1228,8 +1366,8 @@ impl Checker {
         let jump_factor = rq.jump_factor.map(|f| self.jump_factor(line, Some(qid), f));
         let question = Question {
             id: qid.to_string(),
-            text: rq.text.clone(),
-            help: rq.help.clone(),
+            text,
+            help,
             required: rq.required,
             shown_if,
             private: rq.private,

@@ -3,10 +3,12 @@
 
 mod load;
 mod members;
+mod text;
 
 pub use load::is_survey_id;
 pub use load::{DefinitionError, load_dir, load_file};
 pub use members::{Member, MemberList, MemberStatus, is_member_code, load_members};
+pub use text::{Translations, in_language};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -62,6 +64,12 @@ pub struct Survey {
     columns: Vec<Column>,
     /// Look-ups the form and the exports make on every request.
     index: Index,
+    /// The edition's languages, the default first (`en` when none is listed).
+    pub languages: Vec<String>,
+    /// The language this copy's texts are in (see [`Survey::in_language`]).
+    pub language: String,
+    /// Every text's translations, by its place (`text.rs`).
+    translations: std::sync::Arc<Translations>,
 }
 
 /// Where each question and column is, built once at load.

@@ -9,6 +9,7 @@ use super::view::{SectionForm, Widget, form};
 use super::{AppError, AppState, MAX_BODY, csrf};
 use crate::answers::{self, Mode, Prefill, Problems, SectionView};
 use crate::definition::{Member, Survey};
+use crate::i18n::Words;
 use crate::store::admit::{self, Conditions, Refused};
 use crate::store::{MemberState, Status, StoreError, token_hash};
 use actix_web::http::StatusCode;
@@ -23,6 +24,13 @@ use std::sync::Arc;
 #[derive(Template)]
 #[template(path = "member/form.html")]
 struct FormPage<'a> {
+    /// The interface's words in the page's language.
+    t: Words,
+    /// The page's language, and the links to it in the edition's others.
+    lang: &'a str,
+    languages: Vec<super::language::LanguageLink>,
+    /// What the form posts to: the link, in the page's language.
+    action: String,
     survey_title: &'a str,
     member_name: &'a str,
     reference_period: &'a str,
@@ -47,6 +55,8 @@ struct FormPage<'a> {
 #[derive(Template)]
 #[template(path = "member/refused.html")]
 struct RefusedPage<'a> {
+    /// The language of the answers shown (the page's own words are English).
+    survey_lang: &'a str,
     survey_title: &'a str,
     member_name: &'a str,
     why: String,
@@ -56,6 +66,8 @@ struct RefusedPage<'a> {
 #[derive(Template)]
 #[template(path = "member/done.html")]
 struct DonePage<'a> {
+    t: Words,
+    lang: &'a str,
     survey_title: &'a str,
     member_name: &'a str,
     token: &'a str,
@@ -69,6 +81,8 @@ struct DonePage<'a> {
 #[derive(Template)]
 #[template(path = "member/closed.html")]
 struct ClosedPage<'a> {
+    /// The language of the answers shown (the page's own words are English).
+    survey_lang: &'a str,
     survey_title: &'a str,
     member_name: &'a str,
     why: String,
@@ -101,15 +115,18 @@ fn holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, Ap
         .map_err(|_| AppError::NotFound)?
         .clone();
     let member = survey.member(&h.member).ok_or(AppError::NotFound)?.clone();
+    let survey = super::language::localized(survey, req);
     Ok(Holder { survey, member })
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%-d %B %Y, %H:%M UTC").to_string()
+fn stamp(t: DateTime<Utc>, w: &Words) -> String {
+    format!("{}, {} UTC", w.date(t.date_naive()), t.format("%H:%M"))
 }
 
+/// The closing day in the edition's language.
 fn closes(survey: &Survey) -> String {
-    format!("{} (23:59 UTC)", survey.closes.format("%-d %B %Y"))
+    let w = Words::of(&survey.language);
+    w.fill("closes", &[("date", &w.date(survey.closes))])
 }
 
 pub(super) fn form_scope(token: &str) -> String {
@@ -138,7 +155,7 @@ fn closed_because(
     })
 }
 
-struct FormState {
+pub(super) struct FormState {
     prefill: Prefill,
     cells: answers::Cells,
     problems: Problems,
@@ -155,22 +172,81 @@ fn render_form(
     h: &Holder,
     f: FormState,
 ) -> Result<String, AppError> {
+    render_form_to(state, token, h, f, None)
+}
+
+/// Where a form other than a link's posts: the workspace's preview.
+pub(super) struct PostTo {
+    /// The page's path (the form posts to it, the language links go to it).
+    pub(super) path: String,
+    /// The session's form token.
+    pub(super) csrf: String,
+}
+
+/// The form of the workspace's preview: `h.survey` as its member sees it,
+/// with what was `typed` and its `problems`, posting to `to`. No link, no
+/// save and no earlier answers are involved.
+pub(super) fn render_preview(
+    state: &AppState,
+    h: &Holder,
+    typed: &[(String, String)],
+    (cells, problems): (answers::Cells, Problems),
+    notice: String,
+    to: PostTo,
+) -> Result<String, AppError> {
+    let f = FormState {
+        prefill: Prefill::from_fields(&answers::clean::shown(typed)),
+        cells,
+        problems,
+        notice: Some(notice),
+        failure: None,
+        base: 0,
+        conflict: None,
+        last_year: None,
+    };
+    render_form_to(state, "", h, f, Some(to))
+}
+
+fn render_form_to(
+    state: &AppState,
+    token: &str,
+    h: &Holder,
+    f: FormState,
+    to: Option<PostTo>,
+) -> Result<String, AppError> {
     let survey = &h.survey;
+    let t = Words::of(&survey.language);
     let summary = f
         .problems
         .0
         .iter()
-        .map(|(q, m)| (q.clone(), m.clone()))
+        .map(|(q, m)| (q.clone(), t.problem(m).into_owned()))
         .collect();
-    let mut sections = form(survey, &f.prefill, &f.problems);
+    let mut sections = form(survey, &f.prefill, &f.problems, &t);
     last_year::describe(&mut sections, &f.last_year);
+    let path = match &to {
+        Some(to) => to.path.clone(),
+        None => format!("/r/{token}"),
+    };
+    let languages = super::language::links(survey, &path);
+    let csrf = match to {
+        Some(to) => to.csrf,
+        None => csrf::token(state.store.secret(), &form_scope(token)),
+    };
     let page = FormPage {
+        t,
+        lang: &survey.language,
+        action: match languages.is_empty() {
+            true => path,
+            false => format!("{path}?lang={}", survey.language),
+        },
+        languages,
         survey_title: &survey.title,
         member_name: &h.member.name,
         reference_period: &survey.reference_period,
         closes: closes(survey),
         token,
-        csrf: csrf::token(state.store.secret(), &form_scope(token)),
+        csrf,
         introduction: survey
             .introduction
             .split("\n\n")
@@ -221,9 +297,12 @@ pub async fn show(
         just_saved: req.query_string().starts_with("saved="),
         closed,
         previous: last_year::previous_number(&state, survey, &h.member.code)?,
+        lang: survey.language.clone(),
     };
     if let Some(page) = state.page_cache.get(&token, &page_state) {
-        return Ok(page.respond(&req));
+        let mut res = page.respond(&req);
+        super::language::remember(&mut res, &req, survey, &token);
+        return Ok(res);
     }
     let stored = state.store.member(&survey.id, &h.member.code)?;
     // A save may have landed since the number was read: the page is filed
@@ -231,10 +310,12 @@ pub async fn show(
     page_state.latest = stored.latest.as_ref().map(|r| r.number);
     let carried = req.query_string().contains(last_year::FROM_LAST_YEAR);
     let body = render_show(&state, &token, &h, &stored, &page_state, carried)?;
-    Ok(state
+    let mut res = state
         .page_cache
         .insert(&token, page_state, body)?
-        .respond(&req))
+        .respond(&req);
+    super::language::remember(&mut res, &req, survey, &token);
+    Ok(res)
 }
 
 /// The page `show` sends, as it is in `page_state`.
@@ -250,6 +331,7 @@ fn render_show(
     if let Some(why) = &page_state.closed {
         let answers = stored.latest_submitted.as_ref().or(stored.latest.as_ref());
         let page = ClosedPage {
+            survey_lang: &survey.language,
             survey_title: &survey.title,
             member_name: &h.member.name,
             why: why.clone(),
@@ -266,10 +348,17 @@ fn render_show(
         .map(|r| r.cells.clone())
         .unwrap_or_else(|| vec![String::new(); survey.columns().len()]);
     let just_saved = page_state.just_saved;
-    let notice = stored.latest.as_ref().map(|r| match (r.status, just_saved) {
-        (Status::Draft, true) => format!("Draft saved at {}. You can close this page and come back to it with the same link.", stamp(r.time)),
-        (Status::Draft, false) => format!("Your draft of {} is filled in below. It is not submitted yet.", stamp(r.time)),
-        (Status::Submitted, _) => format!("Submitted on {}. You may change your answers and submit again until {}.", stamp(r.time), closes(survey)),
+    let w = Words::of(&survey.language);
+    let notice = stored.latest.as_ref().map(|r| {
+        let time = stamp(r.time, &w);
+        match (r.status, just_saved) {
+            (Status::Draft, true) => w.fill("draft_saved", &[("time", &time)]),
+            (Status::Draft, false) => w.fill("draft_filled", &[("time", &time)]),
+            (Status::Submitted, _) => w.fill(
+                "submitted_on",
+                &[("time", &time), ("closes", &closes(survey))],
+            ),
+        }
     });
     render_form(
         state,
@@ -420,11 +509,9 @@ pub async fn save(
     };
     let csrf_ok =
         given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
+    let w = Words::of(&survey.language);
     if !csrf_ok {
-        let failure = (
-            "Nothing was saved: this page is out of date",
-            "The form's security code did not match (the page may be from before the server was reset). Your answers are kept below: press the button again to save them.",
-        );
+        let failure = (w.get("stale_heading"), w.get("stale_text"));
         return again(
             checked.cells,
             Problems::default(),
@@ -498,7 +585,7 @@ pub async fn save(
                     StatusCode::SERVICE_UNAVAILABLE,
                 );
             }
-            Ok(saved(&token, status, rev.number))
+            Ok(saved(&token, status, rev.number, survey))
         }
         Err(StoreError::Refused(why)) => {
             let typed = FormState {
@@ -515,10 +602,7 @@ pub async fn save(
         }
         Err(e) => {
             tracing::error!(error = %e, survey = %survey.id, member = %h.member.code, "a save failed");
-            let failure = (
-                "Your answers could not be saved: please retry",
-                "The server could not write them to disk just now. They are kept in this page: press the button again in a moment. If it keeps failing, copy your longest answers somewhere safe and tell the secretariat.",
-            );
+            let failure = (w.get("failed_heading"), w.get("failed_text"));
             again(
                 checked.cells,
                 Problems::default(),
@@ -570,11 +654,18 @@ fn still_allowed(state: &web::Data<AppState>, token: &str, h: &Holder) -> admit:
     })
 }
 
-/// Where a stored save sends the browser.
-fn saved(token: &str, status: Status, number: u64) -> HttpResponse {
-    let to = match status {
-        Status::Draft => format!("/r/{token}?saved={number}#main"),
-        Status::Submitted => format!("/r/{token}/done"),
+/// Where a stored save sends the browser (in the page's language, when
+/// the edition has several).
+fn saved(token: &str, status: Status, number: u64, survey: &Survey) -> HttpResponse {
+    let lang = match survey.languages.len() {
+        0 | 1 => String::new(),
+        _ => format!("lang={}", survey.language),
+    };
+    let to = match (status, lang.is_empty()) {
+        (Status::Draft, true) => format!("/r/{token}?saved={number}#main"),
+        (Status::Draft, false) => format!("/r/{token}?saved={number}&{lang}#main"),
+        (Status::Submitted, true) => format!("/r/{token}/done"),
+        (Status::Submitted, false) => format!("/r/{token}/done?{lang}"),
     };
     HttpResponse::SeeOther()
         .insert_header((LOCATION, to))
@@ -594,6 +685,7 @@ fn refused(
     let (status, heading, text, retry) = match why {
         Refused::NotAllowed(why) => {
             let page = RefusedPage {
+                survey_lang: &survey.language,
                 survey_title: &survey.title,
                 member_name: &h.member.name,
                 why,
@@ -606,7 +698,7 @@ fn refused(
             let (cells, time) = match &stored.latest {
                 // A button pressed twice: the first press stored exactly this.
                 Some(r) if r.status == wanted && r.cells == typed.cells => {
-                    return Ok(saved(token, wanted, r.number));
+                    return Ok(saved(token, wanted, r.number, survey));
                 }
                 Some(r) => (r.cells.clone(), r.time),
                 None => (vec![String::new(); survey.columns().len()], Utc::now()),
@@ -661,7 +753,10 @@ pub async fn done(
             .insert_header((LOCATION, format!("/r/{}", token.as_str())))
             .finish());
     };
+    let t = Words::of(&survey.language);
     let page = DonePage {
+        t,
+        lang: &survey.language,
         survey_title: &survey.title,
         member_name: &h.member.name,
         token: &token,

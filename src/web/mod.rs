@@ -4,6 +4,7 @@
 pub mod admin;
 mod csrf;
 mod error;
+pub(crate) mod language;
 pub(crate) mod last_year;
 pub mod limits;
 mod member;

@@ -34,6 +34,8 @@ pub struct PageState {
     /// The number of the member's latest submission to the previous
     /// edition, whose answers the form shows beside its questions.
     pub previous: Option<u64>,
+    /// The language the page is in.
+    pub lang: String,
 }
 
 /// A finished page: the HTML, and the same bytes gzipped.

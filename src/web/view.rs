@@ -4,6 +4,7 @@
 
 use crate::answers::{Prefill, Problems, UNKNOWN_SUFFIX};
 use crate::definition::{Bounds, Cell, Choice, Kind, Question, Survey, Test, TextFormat};
+use crate::i18n::Words;
 
 /// One section of the form.
 pub struct SectionForm {
@@ -193,7 +194,7 @@ fn label_of<'a>(survey: &'a Survey, qid: &str, code: &'a str) -> &'a str {
         .unwrap_or(code)
 }
 
-fn quoted_list(survey: &Survey, qid: &str, codes: &[String]) -> String {
+fn quoted_list(survey: &Survey, qid: &str, codes: &[String], w: &Words) -> String {
     let labels: Vec<String> = codes
         .iter()
         .map(|c| format!("“{}”", label_of(survey, qid, c)))
@@ -201,30 +202,41 @@ fn quoted_list(survey: &Survey, qid: &str, codes: &[String]) -> String {
     match labels.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), w.get("or")),
     }
 }
 
 /// The sentence that says when a question applies.
-pub fn condition_text(survey: &Survey, q: &Question) -> Option<String> {
+pub fn condition_text(survey: &Survey, q: &Question, w: &Words) -> Option<String> {
     let c = q.shown_if.as_ref()?;
+    let question = ("question", c.question.as_str());
     Some(match &c.test {
-        Test::Is(codes) => format!(
-            "Answer if you chose {} in {}.",
-            quoted_list(survey, &c.question, codes),
-            c.question
+        Test::Is(codes) => w.fill(
+            "condition_is",
+            &[
+                ("options", &quoted_list(survey, &c.question, codes, w)),
+                question,
+            ],
         ),
-        Test::IsNot(codes) => format!(
-            "Answer if you answered {} with anything but {}.",
-            c.question,
-            quoted_list(survey, &c.question, codes)
+        Test::IsNot(codes) => w.fill(
+            "condition_is_not",
+            &[
+                ("options", &quoted_list(survey, &c.question, codes, w)),
+                question,
+            ],
         ),
-        Test::Answered => format!("Answer if you answered {}.", c.question),
+        Test::Answered => w.fill("condition_answered", &[question]),
     })
 }
 
 /// Every section of the form, filled from `prefill`, with `problems` beside their questions.
-pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<SectionForm> {
+/// Its words (notes, labels of controls) are in `w`'s language.
+pub fn form(
+    survey: &Survey,
+    prefill: &Prefill,
+    problems: &Problems,
+    w: &Words,
+) -> Vec<SectionForm> {
     survey
         .sections
         .iter()
@@ -240,7 +252,7 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
                     text: q.text.clone(),
                     help: q.help.clone(),
                     required: q.required,
-                    condition: condition_text(survey, q),
+                    condition: condition_text(survey, q, w),
                     shown_if: q.shown_if.as_ref().map(|c| match &c.test {
                         Test::Is(codes) => (c.question.clone(), "is", codes.join(" ")),
                         Test::IsNot(codes) => (c.question.clone(), "is-not", codes.join(" ")),
@@ -249,9 +261,9 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
                     errors: problems
                         .for_question(&q.id)
                         .into_iter()
-                        .map(str::to_string)
+                        .map(|e| w.problem(e).into_owned())
                         .collect(),
-                    widget: widget(survey, q, prefill),
+                    widget: widget(survey, q, prefill, w),
                     described_by: Vec::new(),
                 })
                 .collect(),
@@ -259,19 +271,20 @@ pub fn form(survey: &Survey, prefill: &Prefill, problems: &Problems) -> Vec<Sect
         .collect()
 }
 
-fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
+fn widget(survey: &Survey, q: &Question, prefill: &Prefill, w: &Words) -> Widget {
     let name = q.id.clone();
     let columns = &survey.columns()[q.cells.clone()];
     match &q.kind {
         Kind::Single { options, select } => {
             let mut options = opts(&name, options, prefill, Some(&q.id));
+            specify_in(&mut options, w);
             if *select {
                 options.insert(
                     0,
                     Opt {
                         id: String::new(),
                         value: String::new(),
-                        label: "— choose —".into(),
+                        label: w.get("choose").into(),
                         checked: prefill.value(&name).is_empty(),
                         specify: None,
                     },
@@ -285,10 +298,11 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
             options: opts(&name, options, prefill, None),
             name,
         },
-        Kind::Multi { options } => Widget::Checkboxes {
-            options: opts(&name, options, prefill, Some(&q.id)),
-            name,
-        },
+        Kind::Multi { options } => {
+            let mut options = opts(&name, options, prefill, Some(&q.id));
+            specify_in(&mut options, w);
+            Widget::Checkboxes { options, name }
+        }
         Kind::Scale {
             min,
             max,
@@ -335,7 +349,7 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                     .zip(columns)
                     .map(|(p, c)| {
                         let label = if p.required {
-                            format!("{} (required)", p.label)
+                            format!("{} {}", p.label, w.get("required"))
                         } else {
                             p.label.clone()
                         };
@@ -347,8 +361,8 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
         }
         Kind::Number { bounds, unit } => {
             let label = match unit {
-                Some(u) => format!("Number ({u})"),
-                None => "Number".into(),
+                Some(u) => w.fill("number_unit", &[("unit", u)]),
+                None => w.get("number").into(),
             };
             Widget::Numbers {
                 fields: vec![number(&name, label, bounds, prefill)],
@@ -393,9 +407,9 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                     cells: opts(&c.name, choices, prefill, None),
                 })
                 .collect(),
-            note: rows_picked_in.as_ref().map(|src| {
-                format!("Answer only for the rows you picked in {src}; other rows are not stored.")
-            }),
+            note: rows_picked_in
+                .as_ref()
+                .map(|src| w.fill("rows_picked", &[("question", src)])),
             rows_from: rows_picked_in.clone(),
         },
         Kind::Rank { of, .. } => {
@@ -413,7 +427,7 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                         Opt {
                             id: String::new(),
                             value: String::new(),
-                            label: "— none —".into(),
+                            label: w.get("none").into(),
                             checked: prefill.value(&c.name).is_empty(),
                             specify: None,
                         },
@@ -421,24 +435,35 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill) -> Widget {
                     Select {
                         id: format!("f-{}", slug(&c.name)),
                         name: c.name.clone(),
-                        label: ordinal(i + 1),
+                        label: ordinal(i + 1, w),
                         options,
                     }
                 })
                 .collect();
             Widget::Rank {
                 places,
-                note: format!("Choose among the options you picked in {of}, most important first."),
+                note: w.fill("rank_note", &[("question", of)]),
             }
         }
     }
 }
 
-fn ordinal(n: usize) -> String {
-    match n {
-        1 => "1st".into(),
-        2 => "2nd".into(),
-        3 => "3rd".into(),
-        n => format!("{n}th"),
+/// "1st", "2nd"... in `w`'s language.
+fn ordinal(n: usize, w: &Words) -> String {
+    let key = match n {
+        1 => "ordinal_1",
+        2 => "ordinal_2",
+        3 => "ordinal_3",
+        _ => "ordinal_n",
+    };
+    w.fill(key, &[("n", &n.to_string())])
+}
+
+/// The "please specify" boxes' labels in `w`'s language.
+fn specify_in(options: &mut [Opt], w: &Words) {
+    for o in options {
+        if let Some(sp) = &mut o.specify {
+            sp.label = w.fill("please_specify", &[("label", &o.label)]);
+        }
     }
 }

@@ -10,6 +10,7 @@ mod downloads;
 mod last_year;
 mod listing;
 mod overview;
+mod preview;
 mod publication;
 mod responses;
 mod round;
@@ -75,7 +76,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/s/{survey}/workbook",
             web::get().to(publication::secretariat_workbook),
-        );
+        )
+        .route("/admin/s/{survey}/preview", web::get().to(preview::show))
+        .route("/admin/s/{survey}/preview", web::post().to(preview::check));
 }
 
 /// A signed-in secretariat session: whose, and what it may do.
