@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod attachments;
 pub mod cli;
 pub mod continuity;
 pub mod definition;

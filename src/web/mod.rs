@@ -11,6 +11,7 @@ pub mod page_cache;
 mod pages;
 mod stale;
 pub mod throttle;
+mod upload;
 pub mod view;
 
 pub use error::AppError;

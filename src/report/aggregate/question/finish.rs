@@ -171,6 +171,29 @@ impl QuestionTally<'_> {
                     .collect(),
                 withheld: if q.private { base.answered } else { 0 },
             },
+            Counts::Dates {
+                kept,
+                range,
+                unknown,
+            } => Body::Dates {
+                rows: kept
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(p, texts)| TextRow {
+                        country: name(p),
+                        texts,
+                    })
+                    .collect(),
+                range,
+                unknown,
+            },
+            Counts::Attached { kept } => Body::Attached {
+                members: kept
+                    .into_sorted()
+                    .into_iter()
+                    .map(|(p, ())| name(p))
+                    .collect(),
+            },
         };
         let options = q.kind.options().unwrap_or_default();
         let mut specified = Vec::new();
