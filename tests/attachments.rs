@@ -14,6 +14,11 @@ fn types() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/types")
 }
 
+/// The address the secretariat downloads `member`'s attachment `bytes` at.
+fn file_href(member: &str, bytes: &[u8]) -> String {
+    format!("/admin/s/types-2022/m/{member}/files/{}", sha256_hex(bytes))
+}
+
 /// The stored attachment `name` of `bytes`, as its answer cell names it.
 fn cell(name: &str, bytes: &[u8]) -> String {
     format!(
@@ -80,7 +85,7 @@ async fn the_secretariat_downloads_an_attachment_as_a_file_with_a_safe_name_and_
         .save_with_files(&token, "submit", &[("L1", "Act")], &[("L3", name, &law)])
         .await;
     assert_eq!(status, 303);
-    let href = format!("/admin/s/types-2022/m/JP/files/{}", sha256_hex(&law));
+    let href = file_href("JP", &law);
 
     // Signed out: the sign-in page, not the file.
     let r = app.get(&href).await;
@@ -131,12 +136,7 @@ async fn the_secretariat_downloads_an_attachment_as_a_file_with_a_safe_name_and_
     );
 
     // A hash no revision of this member names is not served, even if stored.
-    let (status, _) = admin
-        .get(&format!(
-            "/admin/s/types-2022/m/KR/files/{}",
-            sha256_hex(&law)
-        ))
-        .await;
+    let (status, _) = admin.get(&file_href("KR", &law)).await;
     assert_eq!(status, 404);
     let (status, _) = admin
         .get("/admin/s/types-2022/m/JP/files/..%2Fsecret.key")
@@ -343,12 +343,7 @@ async fn a_replaced_attachment_keeps_the_earlier_one_in_the_history_and_removing
         page.contains("law-v1.pdf") && page.contains("law-v2.pdf"),
         "{page}"
     );
-    let (status, _) = admin
-        .get(&format!(
-            "/admin/s/types-2022/m/KR/files/{}",
-            sha256_hex(&first)
-        ))
-        .await;
+    let (status, _) = admin.get(&file_href("KR", &first)).await;
     assert_eq!(status, 200, "the earlier version still downloads");
     let (_, report) = admin.get("/admin/s/types-2022/report").await;
     assert!(

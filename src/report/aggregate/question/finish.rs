@@ -13,6 +13,15 @@ impl QuestionTally<'_> {
     ) -> Figured {
         let q = self.question;
         let name = |p: usize| survey.members.get(p).map(listed).unwrap_or_default();
+        let text_rows = |kept: Kept<Vec<String>>| -> Vec<TextRow> {
+            kept.into_sorted()
+                .into_iter()
+                .map(|(p, texts)| TextRow {
+                    country: name(p),
+                    texts,
+                })
+                .collect()
+        };
         let base = Base {
             respondents,
             shown: self.shown,
@@ -161,14 +170,7 @@ impl QuestionTally<'_> {
             }
             Counts::Text { parts, kept } => Body::Text {
                 parts: parts.iter().map(|p| p.label.clone()).collect(),
-                rows: kept
-                    .into_sorted()
-                    .into_iter()
-                    .map(|(p, texts)| TextRow {
-                        country: name(p),
-                        texts,
-                    })
-                    .collect(),
+                rows: text_rows(kept),
                 withheld: if q.private { base.answered } else { 0 },
             },
             Counts::Dates {
@@ -176,14 +178,7 @@ impl QuestionTally<'_> {
                 range,
                 unknown,
             } => Body::Dates {
-                rows: kept
-                    .into_sorted()
-                    .into_iter()
-                    .map(|(p, texts)| TextRow {
-                        country: name(p),
-                        texts,
-                    })
-                    .collect(),
+                rows: text_rows(kept),
                 range,
                 unknown,
             },
