@@ -227,6 +227,13 @@ async fn a_file_over_the_size_limit_is_refused_with_the_other_answers_kept() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 413);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(
+            "the form with its attached file is larger than 1.1 MB (a document may be up to 64 KB)"
+        ),
+        "the page says what was too large: {page}"
+    );
 }
 
 #[tokio::test]

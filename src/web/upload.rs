@@ -85,7 +85,11 @@ pub(super) async fn read(
             let chunk = chunk.map_err(payload_error)?;
             total += chunk.len();
             if total > limit {
-                return Err(AppError::TooLarge(limit));
+                let largest = survey.file_questions().map(|(_, r)| r.max_bytes).max();
+                return Err(AppError::UploadTooLarge(
+                    attachments::size_in_words(limit as u64),
+                    attachments::size_in_words(largest.unwrap_or_default()),
+                ));
             }
             size += chunk.len();
             if max.is_none() {
