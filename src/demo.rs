@@ -531,6 +531,17 @@ impl<'a> Maker<'a> {
                 }
                 vec!["answered".into()]
             }
+            Kind::Date { min, max, .. } => {
+                let first =
+                    min.unwrap_or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default());
+                let last = max.unwrap_or(first + chrono::Days::new(8000));
+                let span = (last - first).num_days().max(0) as u64;
+                let day = first + chrono::Days::new(self.rng.random_range(0..=span));
+                self.push(q.id.clone(), day.format(answers::dates::FORMAT).to_string());
+                vec!["answered".into()]
+            }
+            // The demo attaches no document: its members' laws are made up.
+            Kind::File(_) => Vec::new(),
         };
         // A matrix whose rows were all skipped is not answered.
         if self.fields.len() > before {

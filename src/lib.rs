@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod attachments;
 pub mod cli;
 pub mod continuity;
 pub mod definition;

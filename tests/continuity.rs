@@ -127,13 +127,17 @@ fn diff_lists_what_the_2022_edition_added_and_changed_from_2021() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with(
-            "spam-2021 → spam-2022: 24 added, 0 removed, 0 renamed, 27 questions in both"
+            "spam-2021 → spam-2022: 25 added, 0 removed, 0 renamed, 27 questions in both"
         ),
         "{text}"
     );
     assert!(
         text.contains("A10    changed  years: 2018, 2019, 2020 → 2019, 2020, 2021"),
         "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("B2a    added")),
+        "B1's legislation gains an optional attachment, a question of its own: {text}"
     );
     assert!(
         text.lines().any(|l| l.starts_with("A3     added")),

@@ -2064,7 +2064,7 @@ fn the_bundled_surveys_load_with_both_editions() {
     assert_eq!(ids, ["spam-2021", "spam-2022"]);
     let (s2021, s2022) = (&surveys[0], &surveys[1]);
     assert_eq!(s2021.questions().count(), 27);
-    assert_eq!(s2022.questions().count(), 51);
+    assert_eq!(s2022.questions().count(), 52);
     assert_eq!(s2022.previous.as_deref(), Some("spam-2021"));
     for q in s2021.questions() {
         assert!(
@@ -2107,7 +2107,7 @@ fn the_check_command_passes_the_bundled_files_and_fails_a_broken_one_naming_its_
         "{stdout}"
     );
     assert!(
-        stdout.contains("spam-2022.toml: ok (spam-2022, 51 questions"),
+        stdout.contains("spam-2022.toml: ok (spam-2022, 52 questions"),
         "{stdout}"
     );
 

@@ -92,7 +92,9 @@ fn private_values(data: &Path) -> BTreeSet<String> {
                 // Decided here from the definition, not by the code under test.
                 let free_text = matches!(q.kind, spam_survey::definition::Kind::Text { .. })
                     || matches!(column.cell, spam_survey::definition::Cell::Specify { .. });
-                if !q.private && (!free_text || q.texts_public) {
+                let withheld_file =
+                    matches!(&q.kind, spam_survey::definition::Kind::File(r) if !r.public);
+                if !q.private && !withheld_file && (!free_text || q.texts_public) {
                     public.insert(v.to_string());
                 } else if v.chars().count() >= 6 {
                     withheld.insert(v.to_string());
@@ -586,6 +588,10 @@ fn a_text_is_published_only_when_its_question_says_its_texts_are_public() {
     assert!(!kept("P3"), "P3 is private");
     assert!(!kept("A12"), "A12's texts are not public");
     assert!(kept("A1"), "a scale is published");
+    assert!(
+        !kept("B2a"),
+        "an attachment is not, unless it says public = true"
+    );
     let p2 = survey.question("P2").unwrap();
     let columns: Vec<&str> = survey.columns()[p2.cells.clone()]
         .iter()

@@ -3,6 +3,7 @@
 
 pub mod clean;
 mod conditions;
+pub mod dates;
 pub mod form;
 mod show;
 
@@ -27,6 +28,10 @@ pub enum Mode {
 
 /// The suffix of the checkbox field that says a number is unknown.
 pub const UNKNOWN_SUFFIX: &str = ":unknown";
+/// The suffix of the checkbox field that removes an attachment.
+pub const REMOVE_SUFFIX: &str = ":remove";
+/// The suffix of the field that names the attachment kept (with its seal).
+pub const KEPT_SUFFIX: &str = ":kept";
 
 /// What was typed in the form, field by field: what a page shows back.
 #[derive(Debug, Clone, Default)]
@@ -98,6 +103,16 @@ impl Problems {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Adds problems found elsewhere (an attached file), keeping the
+    /// questionnaire's order.
+    pub fn merge(&mut self, survey: &Survey, more: Vec<(String, String)>) {
+        if more.is_empty() {
+            return;
+        }
+        self.0.extend(more);
+        let order = |id: &str| survey.questions().position(|q| q.id == id);
+        self.0.sort_by_key(|(q, _)| order(q));
+    }
     /// The messages about one question.
     pub fn for_question(&self, id: &str) -> Vec<&str> {
         self.0
@@ -128,6 +143,7 @@ fn is_number_cell(kind: &Kind, cell: &Cell) -> bool {
         (Kind::Number { .. }, Cell::Whole)
             | (Kind::NumberPerYear { .. }, Cell::Year { .. })
             | (Kind::MatrixNumber { .. }, Cell::Row { .. })
+            | (Kind::Date { .. }, Cell::Whole)
     )
 }
 
@@ -321,6 +337,28 @@ fn read_question(
                         String::new()
                     }
                 }
+            }
+            (Kind::Date { min, max, unknown }, _) => {
+                let typed = one(by_name, name)?;
+                let said_unknown = !one(by_name, &format!("{name}{UNKNOWN_SUFFIX}"))?.is_empty();
+                match dates::read(typed, said_unknown, (*min, *max), *unknown) {
+                    Ok(v) => v,
+                    Err(message) => {
+                        problems.add(q, message);
+                        String::new()
+                    }
+                }
+            }
+            (Kind::File(_), _) => {
+                // Set by the form's handler from what it stored, never typed.
+                let v = one(by_name, name)?;
+                if !v.is_empty() && crate::attachments::Attached::parse(v).is_none() {
+                    return Err(Malformed(format!(
+                        "{} holds an attachment, which is sent as a file",
+                        q.id
+                    )));
+                }
+                v.to_string()
             }
             (Kind::Text { max_length, .. }, _) => {
                 let v = one(by_name, name)?;

@@ -102,6 +102,16 @@ pub fn describe(survey: &Survey, cells: &Cells) -> Vec<SectionView> {
                             .unwrap_or(part);
                         format!("{l}: {v}")
                     }
+                    (Kind::File(_), _) => match crate::attachments::Attached::parse(v) {
+                        Some(a) => format!(
+                            "{} ({}, SHA-256 {})",
+                            a.name,
+                            a.size_in_words(),
+                            &a.sha256[..12]
+                        ),
+                        None => v.to_string(),
+                    },
+                    (Kind::Date { .. }, _) => number(v),
                     _ => v.to_string(),
                 };
                 lines.push(line);

@@ -61,8 +61,9 @@ enum Command {
     Report(report::Args),
     /// Fill an edition with synthetic, clearly marked demo answers.
     Demo(demo::Args),
-    /// Check every file of the data directory against its chain; exits
-    /// non-zero naming the first line changed, removed or inserted.
+    /// Check every file of the data directory against its chain, and each
+    /// attached document against its SHA-256; exits non-zero naming the
+    /// first line changed, removed or inserted, or the document changed.
     Verify(verify::Args),
     /// Write next year's definition from an edition's (id, year, period and dates one year on).
     NewEdition(new_edition::Args),

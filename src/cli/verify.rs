@@ -36,6 +36,10 @@ pub fn run(a: Args) -> Result<(), String> {
                 }
             }
             Verdict::Fault(why) => println!("CHANGED {why}"),
+            Verdict::Stored { bytes } => println!(
+                "ok      {}: {bytes} bytes, its SHA-256 is its name",
+                f.path.display()
+            ),
             Verdict::NotChained(why) => {
                 println!("-       {}: not chained ({why})", f.path.display())
             }

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
 
+mod dates_files;
 mod publication;
+use dates_files::RawBound;
 
 /// One problem in a definition file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,8 +319,8 @@ struct RawQuestion {
     options: Option<Vec<RawChoice>>,
     options_from: Option<String>,
     select: Option<bool>,
-    min: Option<i64>,
-    max: Option<i64>,
+    min: Option<RawBound>,
+    max: Option<RawBound>,
     unknown: Option<bool>,
     unit: Option<RawText>,
     years: Option<Vec<i32>>,
@@ -334,6 +336,9 @@ struct RawQuestion {
     columns: Option<Vec<RawChoice>>,
     of: Option<String>,
     top: Option<usize>,
+    kinds: Option<Vec<String>>,
+    max_size: Option<String>,
+    public: Option<bool>,
 }
 
 impl RawQuestion {
@@ -361,6 +366,9 @@ impl RawQuestion {
             ("of", self.of.is_some()),
             ("top", self.top.is_some()),
             ("jump_factor", self.jump_factor.is_some()),
+            ("kinds", self.kinds.is_some()),
+            ("max_size", self.max_size.is_some()),
+            ("public", self.public.is_some()),
         ];
         keys.iter().filter(|(_, p)| *p).map(|(k, _)| *k).collect()
     }
@@ -386,6 +394,8 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
             "jump_factor",
         ],
         "rank" => &["of", "top"],
+        "date" => &["min", "max", "unknown"],
+        "file" => &["kinds", "max_size", "public"],
         _ => return None,
     })
 }
@@ -739,8 +749,9 @@ impl Checker {
     }
 
     fn bounds(&mut self, line: usize, q: &str, raw: &RawQuestion) -> Bounds {
-        let min = raw.min.unwrap_or(0);
-        let max = raw.max.unwrap_or(NUMBER_MAX as i64);
+        let at = &At { line, q };
+        let min = self.whole(at, "min", &raw.min, 0);
+        let max = self.whole(at, "max", &raw.max, NUMBER_MAX as i64);
         if min < 0 {
             self.fail(
                 Some(line),
@@ -855,6 +866,12 @@ impl Checker {
                 Some(id_line),
                 None,
                 format!("edition id `{id}` must be lower-case letters, digits and '-'"),
+            );
+        } else if id == crate::attachments::FOLDER {
+            self.fail(
+                Some(id_line),
+                None,
+                format!("edition id `{id}` is the data directory's folder of attached documents: choose another id"),
             );
         }
         let stem = self
@@ -1114,7 +1131,7 @@ impl Checker {
         let at = &At { line, q: qid };
         self.tainted = false;
         let Some(allowed) = allowed_keys(&rq.kind) else {
-            self.fail_q(at, format!("unknown type `{}` (single, multi, yesno, yesno_dk, number, number_per_year, text, scale, matrix_choice, matrix_number, rank)", rq.kind));
+            self.fail_q(at, format!("unknown type `{}` (single, multi, yesno, yesno_dk, number, number_per_year, text, scale, matrix_choice, matrix_number, rank, date, file)", rq.kind));
             return None;
         };
         for key in rq.present_keys() {
@@ -1235,8 +1252,8 @@ impl Checker {
                 }
             }
             "scale" => {
-                let min = rq.min.unwrap_or(1);
-                let max = rq.max.unwrap_or(5);
+                let min = self.whole(at, "min", &rq.min, 1);
+                let max = self.whole(at, "max", &rq.max, 5);
                 if !(0..=10).contains(&min) || !(0..=10).contains(&max) || min >= max {
                     self.fail_q(
                         at,
@@ -1338,6 +1355,8 @@ impl Checker {
                 }
                 Kind::Rank { of, top }
             }
+            "date" => self.date_kind(at, rq),
+            "file" => self.file_kind(at, rq),
             _ => unreachable!("allowed_keys knows every type"),
         };
         let sound = self.errors.len() == before && !self.tainted;

@@ -226,6 +226,26 @@ pub enum Kind {
         of: String,
         top: usize,
     },
+    /// A day (ISO 8601, `YYYY-MM-DD`), within `min`..=`max` when given.
+    Date {
+        min: Option<NaiveDate>,
+        max: Option<NaiveDate>,
+        /// "Unknown" may be answered explicitly, as for numbers.
+        unknown: bool,
+    },
+    /// An attached document, checked by its content.
+    File(FileRules),
+}
+
+/// What a `file` question accepts, and who may see what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRules {
+    /// The kinds allowed (`pdf`, `docx`...), as [`crate::attachments::KINDS`] names them.
+    pub kinds: Vec<String>,
+    /// The largest file accepted, in bytes.
+    pub max_bytes: u64,
+    /// Whether published data may include the file (`public`; false by default).
+    pub public: bool,
 }
 
 impl Kind {
@@ -243,6 +263,8 @@ impl Kind {
             Kind::MatrixChoice { .. } => "matrix_choice",
             Kind::MatrixNumber { .. } => "matrix_number",
             Kind::Rank { .. } => "rank",
+            Kind::Date { .. } => "date",
+            Kind::File(_) => "file",
         }
     }
 
@@ -359,6 +381,14 @@ impl Survey {
             .and_hms_opt(23, 59, 59)
             .unwrap_or_default()
             .and_utc()
+    }
+
+    /// The `file` questions of this edition, in questionnaire order.
+    pub fn file_questions(&self) -> impl Iterator<Item = (&Question, &FileRules)> {
+        self.questions().filter_map(|q| match &q.kind {
+            Kind::File(rules) => Some((q, rules)),
+            _ => None,
+        })
     }
 
     /// Whether the dates in the definition accept answers at `now`.

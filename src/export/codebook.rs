@@ -137,6 +137,13 @@ pub fn holds(c: &AnswerColumn, labels: bool) -> String {
             format!("The {code} of the option of {of} ranked in place {place} (1 = most important)")
         }
         (Kind::Scale { min, max, .. }, _, _) => format!("A point on the scale from {min} to {max}"),
+        (Kind::Date { unknown, .. }, _, _) => format!(
+            "A day, written YYYY-MM-DD{}",
+            if *unknown { ", or “unknown”" } else { "" }
+        ),
+        (Kind::File(_), _, _) => {
+            "An attached document: its name, its size in bytes and its SHA-256 (`name; N bytes; sha256:…`); the file is data/files/<sha256>".to_string()
+        }
         (_, _, Shows::Code(_)) => format!("The {code} of the option chosen"),
         _ => String::new(),
     }

@@ -46,10 +46,14 @@ pub enum Selection {
 
 /// Whether a stored column may be in a published file: never a private
 /// question's; a free text (a text answer, a "please specify" text) only
-/// when the question's texts are public. The one place that decides it.
+/// when the question's texts are public; an attached document's cell (its
+/// name, size and hash) only when the question says `public = true` (the
+/// documents themselves are never in a published file). The one place
+/// that decides it.
 pub fn published(q: &Question, cell: &Cell) -> bool {
     let free_text = matches!(q.kind, Kind::Text { .. }) || matches!(cell, Cell::Specify { .. });
-    !q.private && (!free_text || q.texts_public)
+    let withheld_file = matches!(&q.kind, Kind::File(rules) if !rules.public);
+    !q.private && !withheld_file && (!free_text || q.texts_public)
 }
 
 impl Selection {

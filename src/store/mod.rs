@@ -2,6 +2,7 @@
 //! Files are CSV, appended to and never rewritten; locks and fsyncs stay here.
 
 pub mod admit;
+pub mod attachments;
 pub mod chain;
 mod confirmations;
 pub(crate) mod files;

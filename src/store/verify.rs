@@ -22,6 +22,8 @@ pub enum Verdict {
     Fault(String),
     /// Not chained, and why.
     NotChained(&'static str),
+    /// An attachment whose content hashes to its name.
+    Stored { bytes: u64 },
 }
 
 /// One file of the data directory and its verdict.
@@ -68,7 +70,18 @@ pub fn verify(dir: &Path) -> Result<Findings, StoreError> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let verdict = if let Some(data) = name.strip_suffix(chain::SUFFIX) {
+        let verdict = if rel.parent() == Some(Path::new(super::attachments::FOLDER)) {
+            use super::attachments::{Found, check};
+            match check(&path)? {
+                Found::Whole => Verdict::Stored {
+                    bytes: std::fs::metadata(&path)?.len(),
+                },
+                Found::Partial => Verdict::NotChained(
+                    "an attachment being written when the server stopped, never named by an answer (it may be removed)",
+                ),
+                Found::Fault(why) => Verdict::Fault(format!("{}: {why}", rel.display())),
+            }
+        } else if let Some(data) = name.strip_suffix(chain::SUFFIX) {
             // A chain is checked with its file; alone, its file is missing.
             if path.with_file_name(data).exists() {
                 continue;

@@ -23,6 +23,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("the form is larger than {0} bytes")]
     TooLarge(usize),
+    /// A form with files past its body limit: the limit of the whole and
+    /// of its largest file question, in words.
+    #[error("the form with its attached file is larger than {0} (a document may be up to {1})")]
+    UploadTooLarge(String, String),
     /// A body that stopped arriving or came too slowly (see `web::limits`).
     #[error("{}", super::limits::TIMED_OUT)]
     TimedOut,
@@ -77,7 +81,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge(_) | AppError::UploadTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -100,6 +104,7 @@ impl ResponseError for AppError {
             ),
             AppError::BadRequest(m) => ("The request could not be understood", format!("Nothing was stored: {m}."), Some("Go back, reload the form and try again.")),
             AppError::TooLarge(_) => ("The form is too large", format!("Nothing was stored: {self}."), Some("Shorten the longest answers and try again.")),
+            AppError::UploadTooLarge(..) => ("The attached file is too large", format!("Nothing was stored: {self}."), Some("Go back: most browsers keep your answers in the page. Choose a smaller file (or none), and save again.")),
             AppError::TimedOut => (
                 "The form did not arrive in time",
                 format!("Nothing was stored: {self} (a form must arrive whole within {} seconds, with no pause of {} seconds).", super::limits::BODY_TOTAL.as_secs(), super::limits::BODY_IDLE.as_secs()),

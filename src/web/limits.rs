@@ -76,6 +76,17 @@ impl Limits {
     }
 }
 
+/// The largest body the member's form of `survey` may post: [`MAX_BODY`]
+/// for its answers, and, for an edition with `file` questions, each one's
+/// size limit on top. Only that route reads a body this long; every other
+/// keeps [`MAX_BODY`], and the body deadline holds for all.
+///
+/// [`MAX_BODY`]: super::MAX_BODY
+pub fn form_body(survey: &crate::definition::Survey) -> usize {
+    let files: u64 = survey.file_questions().map(|(_, r)| r.max_bytes).sum();
+    super::MAX_BODY.saturating_add(usize::try_from(files).unwrap_or(usize::MAX))
+}
+
 /// The message of the error a body past its deadline ends with.
 pub const TIMED_OUT: &str = "the form did not arrive in time";
 

@@ -6,7 +6,7 @@ use super::page_cache::PageState;
 use super::pages::html;
 use super::stale::{self, Conflict};
 use super::view::{SectionForm, Widget, form};
-use super::{AppError, AppState, MAX_BODY, csrf};
+use super::{AppError, AppState, MAX_BODY, csrf, upload};
 use crate::answers::{self, Mode, Prefill, Problems, SectionView};
 use crate::definition::{Member, Survey};
 use crate::i18n::Words;
@@ -50,6 +50,8 @@ struct FormPage<'a> {
     base: u64,
     conflict: Option<Conflict>,
     last_year: Option<LastYear>,
+    /// Whether the form sends files (it has a `file` question).
+    multipart: bool,
 }
 
 #[derive(Template)]
@@ -224,6 +226,7 @@ fn render_form_to(
         .collect();
     let mut sections = form(survey, &f.prefill, &f.problems, &t);
     last_year::describe(&mut sections, &f.last_year);
+    upload::seal_all(state, token, &mut sections);
     let path = match &to {
         Some(to) => to.path.clone(),
         None => format!("/r/{token}"),
@@ -268,6 +271,7 @@ fn render_form_to(
         base: f.base,
         conflict: f.conflict,
         last_year: f.last_year,
+        multipart: survey.file_questions().next().is_some(),
     };
     Ok(page.render()?)
 }
@@ -413,15 +417,41 @@ pub(super) async fn posted(
     token: &str,
     payload: web::Payload,
 ) -> Result<(Holder, Vec<(String, String)>), AppError> {
+    let h = open_holder(state, req, token)?;
+    let body = read_body(req, payload).await?;
+    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok((h, fields))
+}
+
+/// The holder of a link whose edition takes answers now.
+fn open_holder(state: &AppState, req: &HttpRequest, token: &str) -> Result<Holder, AppError> {
     let h = holder(state, req, token)?;
     if let Some(why) = closed_because(state, &h.survey, Utc::now())? {
         return Err(AppError::Forbidden(format!(
             "{why} Answers can no longer be changed; nothing was stored."
         )));
     }
-    let body = read_body(req, payload).await?;
-    let fields = answers::form::parse(&body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok((h, fields))
+    Ok(h)
+}
+
+/// As [`posted`], for the form itself: an edition with `file` questions
+/// also takes a multipart post, with the files it sends.
+async fn posted_with_files(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+    payload: web::Payload,
+) -> Result<(Holder, Vec<(String, String)>, Vec<upload::Upload>), AppError> {
+    if !upload::is_multipart(req) {
+        let (h, fields) = posted(state, req, token, payload).await?;
+        return Ok((h, fields, Vec::new()));
+    }
+    let h = open_holder(state, req, token)?;
+    if h.survey.file_questions().next().is_none() {
+        return Err(AppError::UnsupportedMedia);
+    }
+    let (fields, uploads) = upload::read(req, payload, &h.survey).await?;
+    Ok((h, fields, uploads))
 }
 
 /// POST /r/{token}: save a draft or submit.
@@ -431,7 +461,7 @@ pub async fn save(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let (h, fields) = posted(&state, &req, &token, payload).await?;
+    let (h, fields, uploads) = posted_with_files(&state, &req, &token, payload).await?;
     let survey = &h.survey;
     let (mut action, mut given_csrf, mut base) = (None, None, None);
     let mut answer_fields = Vec::with_capacity(fields.len());
@@ -470,8 +500,22 @@ pub async fn save(
         .map(|b| b.parse::<u64>())
         .transpose()
         .map_err(|_| AppError::BadRequest("the form's `base` is not a revision number".into()))?;
-    let checked = answers::process(survey, &answer_fields, mode)
+    let csrf_ok = given_csrf
+        .as_deref()
+        .is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), t));
+    // Files are checked and stored (before the row that will name them)
+    // only for a post that may be stored.
+    let file_problems = upload::decide(
+        &state,
+        (&token, &h.member.code),
+        survey,
+        &mut answer_fields,
+        uploads,
+        csrf_ok,
+    )?;
+    let mut checked = answers::process(survey, &answer_fields, mode)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    checked.problems.merge(survey, file_problems);
     // A page sent without its base (an older page) is taken as made from the latest save.
     let page_base = match based_on {
         Some(b) => b,
@@ -507,8 +551,6 @@ pub async fn save(
     let again = |cells, problems, failure, status| {
         again_warned(cells, problems, failure, status, Vec::new())
     };
-    let csrf_ok =
-        given_csrf.is_some_and(|t| csrf::verify(state.store.secret(), &form_scope(&token), &t));
     let w = Words::of(&survey.language);
     if !csrf_ok {
         let failure = (w.get("stale_heading"), w.get("stale_text"));

@@ -13,6 +13,7 @@ mod pages;
 pub mod public;
 mod stale;
 pub mod throttle;
+mod upload;
 pub mod view;
 
 pub use error::AppError;

@@ -2,7 +2,7 @@
 //! typed or stored filled in and its errors beside it. No HTML here; the
 //! template lays these out.
 
-use crate::answers::{Prefill, Problems, UNKNOWN_SUFFIX};
+use crate::answers::{Prefill, Problems, REMOVE_SUFFIX, UNKNOWN_SUFFIX};
 use crate::definition::{Bounds, Cell, Choice, Kind, Question, Survey, Test, TextFormat};
 use crate::i18n::Words;
 
@@ -128,6 +128,41 @@ pub enum Widget {
         places: Vec<Select>,
         note: String,
     },
+    Date {
+        field: DateField,
+    },
+    File {
+        field: FileField,
+    },
+}
+
+/// A native date box (a text box where the browser has none), with its
+/// "Unknown" box where that is an answer.
+pub struct DateField {
+    pub id: String,
+    pub name: String,
+    pub value: String,
+    pub min: String,
+    pub max: String,
+    /// "Between 2000-01-01 and 2022-12-31." and the format to type.
+    pub hint: String,
+    pub unknown: Option<bool>,
+    pub unknown_name: String,
+}
+
+/// A file box, with the attachment already stored and the box that removes it.
+pub struct FileField {
+    pub id: String,
+    pub name: String,
+    /// The `accept` list: extensions and media types of the allowed kinds.
+    pub accept: String,
+    /// "PDF or Word document (.docx), at most 5.0 MB."
+    pub hint: String,
+    /// The attachment kept if no other file is chosen: its cell, name and size.
+    pub current: Option<(String, String, String)>,
+    /// The seal of `current`, set by the handler (a post names it back).
+    pub seal: String,
+    pub remove: bool,
 }
 
 /// One drop-down of a ranking.
@@ -412,6 +447,64 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill, w: &Words) -> Widget
                 .map(|src| w.fill("rows_picked", &[("question", src)])),
             rows_from: rows_picked_in.clone(),
         },
+        Kind::Date { min, max, unknown } => {
+            let unknown_name = format!("{name}{UNKNOWN_SUFFIX}");
+            let day = |d: &Option<chrono::NaiveDate>| {
+                d.map(|d| d.format(crate::answers::dates::FORMAT).to_string())
+                    .unwrap_or_default()
+            };
+            let (min, max) = (day(min), day(max));
+            let range = match (min.is_empty(), max.is_empty()) {
+                (false, false) => format!(" between {min} and {max}"),
+                (false, true) => format!(" from {min}"),
+                (true, false) => format!(" up to {max}"),
+                (true, true) => String::new(),
+            };
+            Widget::Date {
+                field: DateField {
+                    id: format!("f-{}", slug(&name)),
+                    value: prefill.value(&name).to_string(),
+                    hint: format!("A date{range}, written as YYYY-MM-DD (such as 2021-07-15)."),
+                    min,
+                    max,
+                    unknown: unknown.then(|| !prefill.value(&unknown_name).is_empty()),
+                    unknown_name,
+                    name,
+                },
+            }
+        }
+        Kind::File(rules) => {
+            let kinds: Vec<&crate::attachments::FileKind> = rules
+                .kinds
+                .iter()
+                .filter_map(|k| crate::attachments::kind_named(k))
+                .collect();
+            let labels: Vec<&str> = kinds.iter().map(|k| k.label).collect();
+            let labels = match labels.as_slice() {
+                [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+                _ => labels.join(""),
+            };
+            let accept: Vec<String> = kinds
+                .iter()
+                .flat_map(|k| [format!(".{}", k.name), k.mime.to_string()])
+                .collect();
+            let current = crate::attachments::Attached::parse(prefill.value(&name))
+                .map(|a| (a.cell(), a.name.clone(), a.size_in_words()));
+            Widget::File {
+                field: FileField {
+                    id: format!("f-{}", slug(&name)),
+                    accept: accept.join(","),
+                    hint: format!(
+                        "{labels}, at most {}.",
+                        crate::attachments::size_in_words(rules.max_bytes)
+                    ),
+                    current,
+                    seal: String::new(),
+                    remove: !prefill.value(&format!("{name}{REMOVE_SUFFIX}")).is_empty(),
+                    name,
+                },
+            }
+        }
         Kind::Rank { of, .. } => {
             let choices = survey
                 .question(of)

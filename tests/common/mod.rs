@@ -609,3 +609,111 @@ pub fn start_binary_with(
         }
     }
 }
+
+/// A `multipart/form-data` body of text `fields` and `files` (field name,
+/// file name, bytes), as a browser sends a form with a file box; the
+/// Content-Type to send it with.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----spam-survey-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A small PDF whose text is `marker` (only its header makes it a PDF to
+/// the checks; the rest makes each one's hash differ).
+pub fn pdf(marker: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {marker}\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
+}
+
+/// The SHA-256 of `bytes`, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// The value of the hidden field `name` in a page, if there is one.
+pub fn hidden_value(page: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker)? + marker.len();
+    page[start..].split('"').next().map(str::to_string)
+}
+
+impl TestApp {
+    /// Posts a multipart form to a member's form at `base`.
+    pub async fn post_multipart(
+        &self,
+        token: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> reqwest::Response {
+        let (content_type, body) = multipart(fields, files);
+        self.client
+            .post(format!("{}/r/{token}", self.base))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Saves answers and files as the browser would (the page's form token,
+    /// the button pressed, the attachment the page shows kept): the status
+    /// and the Location or the body.
+    pub async fn save_with_files(
+        &self,
+        token: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (u16, String) {
+        let page = self.form(token).await;
+        let csrf = csrf_of(&page);
+        let mut all: Vec<(String, String)> =
+            vec![("csrf".into(), csrf), ("action".into(), action.into())];
+        // Every attachment the page shows is posted back, as a browser does.
+        let mut rest = page.as_str();
+        while let Some(at) = rest.find(":kept\" value=\"") {
+            let name_start = rest[..at].rfind("name=\"").expect("a field name") + 6;
+            let name = format!("{}:kept", &rest[name_start..at]);
+            let value_start = at + ":kept\" value=\"".len();
+            let value = rest[value_start..].split('"').next().unwrap_or_default();
+            let value = value
+                .replace("&#34;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#60;", "<")
+                .replace("&#62;", ">")
+                .replace("&#38;", "&");
+            all.push((name, value));
+            rest = &rest[value_start..];
+        }
+        all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = self.post_multipart(token, &refs, files).await;
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        let body = r.text().await.expect("a body");
+        (status, location.unwrap_or(body))
+    }
+}

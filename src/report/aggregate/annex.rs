@@ -107,6 +107,8 @@ pub fn kind_label(kind: &Kind) -> String {
         Kind::MatrixChoice { .. } => "Matrix, one choice per row".into(),
         Kind::MatrixNumber { .. } => "Matrix of numbers".into(),
         Kind::Rank { top, .. } => format!("Ranking of the top {top}"),
+        Kind::Date { .. } => "Date".into(),
+        Kind::File(_) => "Attached document".into(),
     }
 }
 
@@ -284,6 +286,26 @@ pub fn annex(survey: &Survey) -> Vec<AnnexSection> {
                             "Answer".into(),
                             vec![format!(
                                 "Places 1 to {top}, each a different option among those picked in {of}"
+                            )],
+                        )],
+                        Kind::Date { min, max, unknown } => {
+                            let mut note = match (min, max) {
+                                (Some(a), Some(b)) => format!("A day from {a} to {b}"),
+                                (Some(a), None) => format!("A day from {a}"),
+                                (None, Some(b)) => format!("A day up to {b}"),
+                                (None, None) => "A day (year-month-day)".to_string(),
+                            };
+                            if *unknown {
+                                note.push_str(", or “Unknown”");
+                            }
+                            vec![("Answer".into(), vec![note])]
+                        }
+                        Kind::File(rules) => vec![(
+                            "Answer".into(),
+                            vec![format!(
+                                "A document ({}), at most {}",
+                                rules.kinds.join(", "),
+                                crate::attachments::size_in_words(rules.max_bytes)
                             )],
                         )],
                     };

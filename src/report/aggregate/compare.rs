@@ -138,7 +138,9 @@ pub(super) fn compare(
             );
             Compare::Rank { prev_base, rows }
         }
-        (Body::Text { .. }, Body::Text { .. }) => Compare::Text,
+        (Body::Text { .. }, Body::Text { .. })
+        | (Body::Dates { .. }, Body::Dates { .. })
+        | (Body::Attached { .. }, Body::Attached { .. }) => Compare::Text,
         _ => Compare::NotComparable("asked before in another form".into()),
     }
 }

@@ -277,6 +277,17 @@ pub enum Body {
         /// Answers of a private question: counted, never quoted.
         withheld: usize,
     },
+    /// A date: each member's day (or "unknown"), and the range of the days.
+    Dates {
+        rows: Vec<TextRow>,
+        /// The earliest and the latest day given (`YYYY-MM-DD`).
+        range: Option<(String, String)>,
+        unknown: usize,
+    },
+    /// An attached document: the members who attached one (never the file).
+    Attached {
+        members: Vec<String>,
+    },
 }
 
 /// One member's free-text answer, exactly as typed.

@@ -93,6 +93,14 @@ enum Counts<'a> {
         top: usize,
         places: Vec<usize>,
     },
+    /// Each member's day, the earliest and latest, and the unknowns.
+    Dates {
+        kept: Kept<Vec<String>>,
+        range: Option<(String, String)>,
+        unknown: usize,
+    },
+    /// Who attached a document.
+    Attached { kept: Kept<()> },
     /// The texts of those who answered (none kept for a private question).
     Text {
         parts: &'a [TextPart],
@@ -221,6 +229,14 @@ impl<'a> QuestionTally<'a> {
             }
             Kind::Text { parts, .. } => Counts::Text {
                 parts,
+                kept: Kept::new(SAMPLE),
+            },
+            Kind::Date { .. } => Counts::Dates {
+                kept: Kept::new(SAMPLE),
+                range: None,
+                unknown: 0,
+            },
+            Kind::File(_) => Counts::Attached {
                 kept: Kept::new(SAMPLE),
             },
         };
@@ -360,6 +376,22 @@ impl<'a> QuestionTally<'a> {
                     kept.push(position, all, || own.to_vec());
                 }
             }
+            Counts::Dates {
+                kept,
+                range,
+                unknown,
+            } => {
+                let day = own.first().map(String::as_str).unwrap_or_default();
+                if day == UNKNOWN {
+                    *unknown += 1;
+                } else {
+                    widen(range, day, day);
+                }
+                if !q.private {
+                    kept.push(position, all, || own.to_vec());
+                }
+            }
+            Counts::Attached { kept } => kept.push(position, all, || ()),
         }
     }
 
@@ -370,7 +402,8 @@ impl<'a> QuestionTally<'a> {
         }
         match &mut self.counts {
             Counts::Numbers { rows, .. } => rows.keep_sample(),
-            Counts::Text { kept, .. } => kept.keep_sample(),
+            Counts::Text { kept, .. } | Counts::Dates { kept, .. } => kept.keep_sample(),
+            Counts::Attached { kept } => kept.keep_sample(),
             _ => {}
         }
     }
@@ -424,8 +457,46 @@ impl<'a> QuestionTally<'a> {
                 rows.merge(other_rows, all);
             }
             (Counts::Text { kept: a, .. }, Counts::Text { kept: b, .. }) => a.merge(b, all),
+            (
+                Counts::Dates {
+                    kept: a,
+                    range,
+                    unknown,
+                },
+                Counts::Dates {
+                    kept: b,
+                    range: other_range,
+                    unknown: other_unknown,
+                },
+            ) => {
+                a.merge(b, all);
+                *unknown += other_unknown;
+                if let Some((lo, hi)) = other_range {
+                    widen(range, &lo, &hi);
+                }
+            }
+            (Counts::Attached { kept: a }, Counts::Attached { kept: b }) => a.merge(b, all),
             // Tallies of one edition have the same question here.
             _ => debug_assert!(false, "merged tallies of different questions"),
+        }
+    }
+}
+
+/// Widens the range of days to take `lo`..=`hi` in (days as stored,
+/// `YYYY-MM-DD`, sort as they read).
+fn widen(range: &mut Option<(String, String)>, lo: &str, hi: &str) {
+    if lo.is_empty() {
+        return;
+    }
+    match range {
+        None => *range = Some((lo.to_string(), hi.to_string())),
+        Some((a, b)) => {
+            if lo < a.as_str() {
+                *a = lo.to_string();
+            }
+            if hi > b.as_str() {
+                *b = hi.to_string();
+            }
         }
     }
 }

@@ -338,6 +338,60 @@ pub(super) fn body_blocks(
                 });
             }
         }
+        Body::Dates {
+            rows,
+            range,
+            unknown,
+        } => {
+            let others = match apart.map(|a| &a.body) {
+                Some(Body::Dates { rows, .. }) => rows.as_slice(),
+                _ => &[],
+            };
+            if rows.is_empty() && others.is_empty() {
+                blocks.push(Block::Note("No member answered this question.".into()));
+            } else {
+                if summary.is_some() {
+                    blocks.push(Block::Note(sample_note(rows.len(), q.base.answered)));
+                }
+                blocks.push(Block::Texts {
+                    caption: "Dates given, by member".into(),
+                    head: vec!["Member".to_string(), "Date".into()],
+                    rows: rows
+                        .iter()
+                        .chain(others)
+                        .map(|r| (r.country.clone(), r.texts.clone()))
+                        .collect(),
+                });
+                let span = match range {
+                    Some((a, b)) if a == b => format!("Every date given is {a}."),
+                    Some((a, b)) => format!("The earliest date given is {a}, the latest {b}."),
+                    None => "No member gave a date.".into(),
+                };
+                let unknown = match unknown {
+                    0 => String::new(),
+                    n => format!(
+                        " {} answered “unknown”.",
+                        crate::words::count(*n, "member", "members")
+                    ),
+                };
+                blocks.push(Block::Note(format!("{span}{unknown}")));
+            }
+        }
+        Body::Attached { members } => {
+            let others = match apart.map(|a| &a.body) {
+                Some(Body::Attached { members }) => members.as_slice(),
+                _ => &[],
+            };
+            let all: Vec<&str> = members.iter().chain(others).map(String::as_str).collect();
+            blocks.push(Block::Note(match all.len() {
+                0 => "No member attached a document.".to_string(),
+                n => format!(
+                    "{} attached a document: {}. The documents are kept by the secretariat and not published.",
+                    crate::words::count(n, "member", "members"),
+                    all.join(", ")
+                ),
+            }));
+        }
     }
     Ok(blocks)
 }

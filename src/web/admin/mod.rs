@@ -5,6 +5,7 @@
 
 mod account;
 mod accounts;
+pub mod attachments;
 pub mod auth;
 mod downloads;
 mod last_year;
@@ -62,6 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/s/{survey}/m/{member}",
             web::get().to(responses::response),
+        )
+        .route(
+            "/admin/s/{survey}/m/{member}/files/{sha256}",
+            web::get().to(attachments::download),
         )
         .route("/admin/s/{survey}/export", web::get().to(downloads::export))
         .route("/admin/s/{survey}/report", web::get().to(downloads::report))

@@ -45,6 +45,9 @@ struct ResponsePage<'a> {
     shown_chars: usize,
     last_year: Option<super::last_year::SideBySide>,
     confirmed: Vec<crate::store::Confirmation>,
+    /// The documents attached in the revisions of this page (None: the
+    /// edition asks for none).
+    attachments: Option<Vec<super::attachments::Listed>>,
 }
 
 /// Revisions on one page of the history.
@@ -146,6 +149,15 @@ pub async fn response(
             });
             Ok::<(), crate::store::StoreError>(())
         })?;
+    let attachments = super::attachments::has_files(&survey).then(|| {
+        super::attachments::listed(
+            &survey,
+            &member.code,
+            revisions[lo - from..]
+                .iter()
+                .map(|r| (r.number, r.cells.as_slice())),
+        )
+    });
     let mut history = Vec::new();
     for (i, r) in revisions.iter().enumerate().skip(lo - from) {
         history.push(HistoryLine {
@@ -183,6 +195,7 @@ pub async fn response(
             shown.map(|r| &r.cells),
         )?,
         confirmed: super::last_year::confirmed_by(&state, &survey, &member.code)?,
+        attachments,
     }
     .render()?;
     Ok(page(body))

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 
 const A2_OTHER = "Push notifications of fake apps";
+/** The legislation attached in B2a: a small PDF (the server checks its content). */
+export const B2A_PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Act on Promotion of Information and Communications Network Utilization\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
 /** Every question of spam-2022 with an answer; each conditional one is made relevant. */
 export const ANSWERS = [
@@ -26,6 +28,7 @@ export const ANSWERS = [
   { q: "A12", type: "text", value: "About 1.2 billion KRW a year.\nEstimated from complaint handling costs <and> lost time." },
   { q: "B1", type: "radio", label: "Dedicated anti-spam law" },
   { q: "B2", type: "text", value: "Act on Promotion of Information and Communications Network Utilization, 2001; amended 2021.\nhttps://law.example.org/act?id=1&lang=en" },
+  { q: "B2a", type: "file", name: "network-act.pdf", mimeType: "application/pdf", buffer: B2A_PDF },
   { q: "B3", type: "checks", labels: ["E-mail", "SMS/MMS", "Voice – automated/robocall", "Other"], specify: { Other: "App push messages" } },
   { q: "B4", type: "radio", label: "Different by channel" },
   { q: "B5", type: "matrix", rows: { "E-mail": "Opt-out", "SMS/MMS": "Opt-in", "Voice telemarketing": "Opt-in", Robocall: "Opt-in", Messenger: "Not regulated", Fax: "Opt-in" } },
@@ -105,6 +108,10 @@ async function byMouse(page, step) {
         await b.getByRole("combobox", exact(label)).selectOption({ label: option });
       }
       return;
+    case "file":
+      // Once attached, the box offers to replace it: the stored one stays.
+      if (await b.locator(".attached").count()) return;
+      return b.locator("input[type=file]").setInputFiles({ name: step.name, mimeType: step.mimeType, buffer: step.buffer });
     default:
       throw new Error(`unknown step ${step.type}`);
   }
@@ -212,7 +219,8 @@ export function snapshot(page) {
   return page.evaluate(() => {
     const out = {};
     for (const el of document.querySelector("form[method=post]").elements) {
-      if (!el.name || el.type === "hidden" || el.type === "submit") continue;
+      // A file box is empty again once its file is stored (the page says it is attached).
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "file") continue;
       if (el.type === "radio" || el.type === "checkbox") {
         if (el.checked) (out[el.name] ??= []).push(el.value);
       } else if (el.value !== "") {

@@ -13,6 +13,15 @@ impl QuestionTally<'_> {
     ) -> Figured {
         let q = self.question;
         let name = |p: usize| survey.members.get(p).map(listed).unwrap_or_default();
+        let text_rows = |kept: Kept<Vec<String>>| -> Vec<TextRow> {
+            kept.into_sorted()
+                .into_iter()
+                .map(|(p, texts)| TextRow {
+                    country: name(p),
+                    texts,
+                })
+                .collect()
+        };
         let base = Base {
             respondents,
             shown: self.shown,
@@ -161,15 +170,24 @@ impl QuestionTally<'_> {
             }
             Counts::Text { parts, kept } => Body::Text {
                 parts: parts.iter().map(|p| p.label.clone()).collect(),
-                rows: kept
+                rows: text_rows(kept),
+                withheld: if q.private { base.answered } else { 0 },
+            },
+            Counts::Dates {
+                kept,
+                range,
+                unknown,
+            } => Body::Dates {
+                rows: text_rows(kept),
+                range,
+                unknown,
+            },
+            Counts::Attached { kept } => Body::Attached {
+                members: kept
                     .into_sorted()
                     .into_iter()
-                    .map(|(p, texts)| TextRow {
-                        country: name(p),
-                        texts,
-                    })
+                    .map(|(p, ())| name(p))
                     .collect(),
-                withheld: if q.private { base.answered } else { 0 },
             },
         };
         let options = q.kind.options().unwrap_or_default();
