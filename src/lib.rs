@@ -15,6 +15,7 @@ pub mod continuity;
 pub mod definition;
 pub mod demo;
 pub mod export;
+pub mod mail;
 pub mod report;
 pub mod round;
 pub mod store;

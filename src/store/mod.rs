@@ -7,7 +7,7 @@ mod confirmations;
 mod files;
 mod index;
 mod invitations;
-mod journal;
+pub(crate) mod journal;
 mod responses;
 mod round;
 mod rows;
