@@ -21,7 +21,7 @@ pub fn run(
     let member = survey
         .member(code)
         .ok_or_else(|| format!("`{code}` is not a member of {}", survey.id))?;
-    let mail = Mail::open(dir, Some(settings.clone())).map_err(|e| e.to_string())?;
+    let mail = Mail::open(dir, Some(settings.clone()));
     let mut sender = Sender::for_dir(settings, dir)?;
     let progress = progress_of(dir, surveys_dir, survey, code)?;
     let queued = match mail.send_link(

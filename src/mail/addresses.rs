@@ -60,18 +60,9 @@ pub fn parse_list(text: &str) -> Result<Vec<String>, String> {
 }
 
 impl Addresses {
-    /// Opens (and makes, when missing) the journal of a data directory.
-    pub fn open(dir: &Path) -> Result<Addresses, StoreError> {
-        let path = dir.join("mail-addresses.csv");
-        journal::create(&path, &HEADER)?;
-        Ok(Addresses {
-            path,
-            set: journal::Cached::default(),
-        })
-    }
-
-    /// Opens the journal without making it (a missing file sets nothing).
-    pub fn open_read_only(dir: &Path) -> Addresses {
+    /// The journal of a data directory; made at its first line (a missing
+    /// file sets nothing), so that a start spends no time on it.
+    pub fn open(dir: &Path) -> Addresses {
         Addresses {
             path: dir.join("mail-addresses.csv"),
             set: journal::Cached::default(),
@@ -115,6 +106,7 @@ impl Addresses {
     /// means the member list's again.
     pub fn set(&self, member: &str, addresses: &[String], account: &str) -> Result<(), StoreError> {
         let time = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        journal::create(&self.path, &HEADER)?;
         journal::append(&self.path, &[&time, member, &addresses.join(";"), account])
     }
 }

@@ -56,14 +56,14 @@ pub struct Queued {
 }
 
 impl Mail {
-    /// Opens the mail of a data directory (making its journals).
-    pub fn open(dir: &Path, settings: Option<Settings>) -> Result<Mail, StoreError> {
-        Ok(Mail {
-            addresses: Addresses::open(dir)?,
-            outbox: Outbox::open(dir)?,
+    /// The mail of a data directory (its journals are made when first written).
+    pub fn open(dir: &Path, settings: Option<Settings>) -> Mail {
+        Mail {
+            addresses: Addresses::open(dir),
+            outbox: Outbox::open(dir),
             settings,
             wake: Arc::new(tokio::sync::Notify::new()),
-        })
+        }
     }
 
     /// Whether messages can be sent.

@@ -184,15 +184,15 @@ pub struct Outbox {
 pub struct SenderLock(#[allow(dead_code)] std::fs::File);
 
 impl Outbox {
-    /// Opens (and makes, when missing) the outbox of a data directory.
-    pub fn open(dir: &Path) -> Result<Outbox, StoreError> {
-        let path = dir.join("outbox.csv");
-        journal::create(&path, &HEADER)?;
-        Ok(Outbox {
-            path,
+    /// The outbox of a data directory; its file is made with the first
+    /// message (a missing file is an empty outbox), so a start spends no
+    /// time on it.
+    pub fn open(dir: &Path) -> Outbox {
+        Outbox {
+            path: dir.join("outbox.csv"),
             lock_path: dir.join("outbox.lock"),
             ledger: journal::Cached::default(),
-        })
+        }
     }
 
     /// Every message, read again when the file changed.
@@ -216,6 +216,7 @@ impl Outbox {
         link_hash: &str,
         built: &super::message::Built,
     ) -> Result<(), StoreError> {
+        journal::create(&self.path, &HEADER)?;
         let bytes = base64::engine::general_purpose::STANDARD.encode(&built.bytes);
         self.write([
             &built.id,

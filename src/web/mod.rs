@@ -85,7 +85,7 @@ impl AppState {
             settings.admin_password.as_deref(),
             settings.sessions,
         )?;
-        let mail = std::sync::Arc::new(crate::mail::Mail::open(&store.dir, settings.mail)?);
+        let mail = std::sync::Arc::new(crate::mail::Mail::open(&store.dir, settings.mail));
         let state = AppState {
             store,
             base_url: settings.base_url,

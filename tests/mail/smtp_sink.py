@@ -3,10 +3,13 @@
 --user and --password it offers AUTH (over plain text: loopback only)
 and accepts only that account.
 
-    python3 tests/mail/smtp_sink.py PORT DIR [--user U --password P]
+    python3 tests/mail/smtp_sink.py PORT DIR [--user U --password P] [--delay S]
+
+With --delay, each message is kept and then answered S seconds later.
 """
 
 import argparse
+import asyncio
 import email
 import email.policy
 import os
@@ -18,8 +21,9 @@ from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
-    def __init__(self, folder):
+    def __init__(self, folder, delay):
         self.folder = folder
+        self.delay = delay
         self.count = 0
         self.lock = threading.Lock()
 
@@ -44,6 +48,10 @@ class Sink:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.rename(tmp, path[:-4] + ".txt")
+        # Kept, then answered late: a sender stopped now has sent it
+        # without knowing.
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK queued as sink-%d" % n
 
 
@@ -53,6 +61,7 @@ def main():
     p.add_argument("folder")
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds before the 250 reply")
     a = p.parse_args()
     os.makedirs(a.folder, exist_ok=True)
     kwargs = {}
@@ -62,7 +71,7 @@ def main():
             return AuthResult(success=ok)
 
         kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
-    c = Controller(Sink(a.folder), hostname="127.0.0.1", port=a.port, **kwargs)
+    c = Controller(Sink(a.folder, a.delay), hostname="127.0.0.1", port=a.port, **kwargs)
     c.start()
     print("listening", flush=True)
     stop = threading.Event()
