@@ -102,12 +102,10 @@ impl Mail {
         };
         let template = templates::load(survey, kind).map_err(MailError::Template)?;
         let token = store.invitations.issue(&survey.id, &member.code)?;
-        let (account, ip) = by;
         let action = match kind {
             Kind::Reminder => "invitation issued for a reminder",
             _ => "invitation issued",
         };
-        store.audit(account, ip, action, &survey.id, &member.code, "by e-mail")?;
         let ctx = compose::Context {
             link: format!("{}/r/{token}", base_url.trim_end_matches('/')),
             earlier,
@@ -124,7 +122,13 @@ impl Mail {
         )
         .map_err(MailError::Template)?;
         let hash = crate::store::token_hash(&token);
-        self.queue(store, survey, member, kind, &hash, built, by)
+        self.queue(
+            store,
+            (survey, member, kind),
+            &hash,
+            built,
+            (by.0, by.1, action),
+        )
     }
 
     /// Queues the thank-you for a submission, with the answers in words,
@@ -157,38 +161,35 @@ impl Mail {
             &body,
         )
         .map_err(MailError::Template)?;
-        self.queue(
-            store,
-            survey,
-            member,
-            Kind::ThankYou,
-            "",
-            built,
-            ("member", ""),
-        )
-        .map(Some)
+        let by = ("member", "", "mail queued");
+        self.queue(store, (survey, member, Kind::ThankYou), "", built, by)
+            .map(Some)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Queues the message and writes its one audit line (`action`): for a
+    /// link, the link's issue and its message together.
     fn queue(
         &self,
         store: &Store,
-        survey: &Survey,
-        member: &Member,
-        kind: Kind,
+        (survey, member, kind): (&Survey, &Member, Kind),
         link_hash: &str,
         built: message::Built,
-        (account, ip): (&str, &str),
+        (account, ip, action): (&str, &str, &str),
     ) -> Result<Queued, MailError> {
         self.outbox
             .queue(&survey.id, &member.code, kind, link_hash, &built)?;
         store.audit(
             account,
             ip,
-            "mail queued",
+            action,
             &survey.id,
             &member.code,
-            &format!("{} <{}> to {}", kind.name(), built.id, built.to.join("; ")),
+            &format!(
+                "by e-mail: {} <{}> to {}",
+                kind.name(),
+                built.id,
+                built.to.join("; ")
+            ),
         )?;
         self.wake.notify_one();
         Ok(Queued {
