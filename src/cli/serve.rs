@@ -205,13 +205,7 @@ fn serve(a: Args) -> Result<(), String> {
     }
     let sender = match &mail {
         Some(m) => {
-            println!(
-                "Mail: sent through {} ({}) from {}, at most {} a minute",
-                m.url.redacted(),
-                m.url.security_words(),
-                m.from,
-                m.per_minute
-            );
+            println!("Mail: {}", m.describe());
             Some(crate::mail::sender::Sender::for_dir(m.clone(), &dirs.data)?)
         }
         None => {

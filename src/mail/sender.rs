@@ -26,6 +26,17 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How mail goes out, in words that may be shown (the password hidden).
+    pub fn describe(&self) -> String {
+        format!(
+            "sent through {} ({}) from {}, at most {} a minute",
+            self.url.redacted(),
+            self.url.security_words(),
+            self.from,
+            self.per_minute
+        )
+    }
+
     fn backoff(&self, attempts: u32) -> Duration {
         let factor = 1u32 << attempts.saturating_sub(1).min(12);
         (self.retry_after * factor).min(Duration::from_secs(3600))

@@ -24,9 +24,13 @@ pub struct Line {
     pub failed: bool,
 }
 
-/// A message whose outcome is unknown.
+/// A message that waits for a person: its outcome is unknown, or it failed.
 pub struct Unknown {
     pub id: String,
+    /// "outcome unknown" or "failed".
+    pub state: &'static str,
+    /// Why it failed.
+    pub reply: String,
     pub member: String,
     pub kind: &'static str,
     pub when: String,
@@ -172,10 +176,17 @@ pub async fn page_of_mail(
             failed: msg.is_some_and(|m| m.state == State::Failed),
         });
     }
+    // The last failure of a member counts, not one already sent anew.
     let unknown = ledger
         .of(&survey.id)
-        .filter(|m| m.state == State::Unknown)
+        .filter(|m| {
+            m.state == State::Unknown
+                || (m.state == State::Failed
+                    && last.get(m.member.as_str()).is_some_and(|l| l.id == m.id))
+        })
         .map(|m| Unknown {
+            state: m.state.words(),
+            reply: m.reply.clone(),
             id: m.id.clone(),
             member: survey
                 .member(&m.member)
@@ -185,15 +196,11 @@ pub async fn page_of_mail(
             when: m.changed.format("%Y-%m-%d %H:%M").to_string(),
         })
         .collect();
-    let sending = state.mail.settings.as_ref().map(|s| {
-        format!(
-            "Mail is sent through {} ({}) from {}, at most {} a minute.",
-            s.url.redacted(),
-            s.url.security_words(),
-            s.from,
-            s.per_minute
-        )
-    });
+    let sending = state
+        .mail
+        .settings
+        .as_ref()
+        .map(|s| format!("Mail is {}.", s.describe()));
     Ok(page(
         MailPage {
             me: session.me(),
@@ -424,21 +431,9 @@ pub async fn invitations(
         .members
         .iter()
         .filter(|m| !invited.contains(&m.code))
-        .take(ONE_PAGE_UP_TO)
         .collect();
     drop(invited);
-    let (mut sent, mut skipped) = (0, 0);
-    for m in wanted {
-        if send_one(&state, &survey, m, false, (&session.account, &ip))? {
-            sent += 1;
-        } else {
-            skipped += 1;
-        }
-    }
-    Ok(to_mail_page(
-        &survey.id,
-        &format!("notice=invitations&n={sent}&skipped={skipped}"),
-    ))
+    batch(&state, &survey, wanted, false, (&session.account, &ip))
 }
 
 /// POST /admin/s/{survey}/mail/reminders: a reminder to each chosen member
@@ -469,27 +464,40 @@ pub async fn reminders(
     chosen.sort_unstable();
     chosen.dedup();
     let ip = client_ip(&state, &req).to_string();
-    let (mut sent, mut skipped) = (0, 0);
+    let mut wanted = Vec::new();
     for place in chosen {
         let Some(m) = survey.members.get(place) else {
             continue;
         };
         // Those who have submitted get no reminder, even if ticked.
-        if !Wanted::NotSubmitted.admits(super::progress_of(&state, &survey.id, &m.code)?) {
-            continue;
+        if Wanted::NotSubmitted.admits(super::progress_of(&state, &survey.id, &m.code)?) {
+            wanted.push(m);
         }
-        if sent + skipped >= ONE_PAGE_UP_TO {
-            break;
-        }
-        if send_one(&state, &survey, m, true, (&session.account, &ip))? {
+    }
+    batch(&state, &survey, wanted, true, (&session.account, &ip))
+}
+
+/// Sends each of `members` its message (at most a page's worth in one
+/// post), and goes back to the mail page saying how many went.
+fn batch(
+    state: &AppState,
+    survey: &Survey,
+    members: Vec<&Member>,
+    reminder: bool,
+    by: (&str, &str),
+) -> Result<HttpResponse, AppError> {
+    let (mut sent, mut skipped) = (0, 0);
+    for m in members.into_iter().take(ONE_PAGE_UP_TO) {
+        if send_one(state, survey, m, reminder, by)? {
             sent += 1;
         } else {
             skipped += 1;
         }
     }
+    let what = if reminder { "reminders" } else { "invitations" };
     Ok(to_mail_page(
         &survey.id,
-        &format!("notice=reminders&n={sent}&skipped={skipped}"),
+        &format!("notice={what}&n={sent}&skipped={skipped}"),
     ))
 }
 
