@@ -89,14 +89,15 @@ pub fn render(
             String::new()
         },
         status: status_words(ctx.progress).into(),
-        answers: ctx
-            .answers
-            .map(|(cells, _)| answers_text(survey, cells))
-            .unwrap_or_default(),
-        submitted: ctx
-            .answers
-            .map(|(_, t)| t.format("%-d %B %Y, %H:%M").to_string())
-            .unwrap_or_default(),
+        // Without answers (a preview before any save), what will stand there.
+        answers: ctx.answers.map_or_else(
+            || "(the answers, question by question)".to_string(),
+            |(cells, _)| answers_text(survey, cells),
+        ),
+        submitted: ctx.answers.map_or_else(
+            || "(the time of the submission)".to_string(),
+            |(_, t)| t.format("%-d %B %Y, %H:%M").to_string(),
+        ),
     };
     t.render(&values)
 }
