@@ -76,6 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 name: format!("Template {k}"),
                 subregion: regions[k % 4].to_string(),
                 status: MemberStatus::Member,
+                email: String::new(),
             };
             let fields = spam_survey::demo::submission(&survey, &m, k as u64);
             let checked =

@@ -18,6 +18,7 @@ pub mod definition;
 pub mod demo;
 pub mod export;
 pub mod i18n;
+pub mod mail;
 pub mod preview;
 pub mod publish;
 pub mod report;

@@ -25,6 +25,17 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "== spam-survey check (the bundled questionnaire definitions)"
 cargo run --quiet -- check
+# The mail tests talk to a real SMTP server on 127.0.0.1: aiosmtpd.
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1 && ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "== installing aiosmtpd (the SMTP server of the mail tests)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null || true
+  fi
+  if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+    python3 -m pip install --quiet aiosmtpd || python3 -m pip install --quiet --break-system-packages aiosmtpd
+  fi
+fi
 echo "== cargo test"
 cargo test --all-targets --quiet
 echo "== the demo report recounted from the exports with pandas (members only)"

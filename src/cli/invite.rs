@@ -28,6 +28,13 @@ pub struct Args {
     /// when it started, else http://127.0.0.1:8080).
     #[arg(long, env = "SPAM_SURVEY_BASE_URL", value_parser = args::base_url)]
     pub base_url: Option<String>,
+    /// Send the link by e-mail (an invitation, or a reminder when the
+    /// member held a link) to the secretariat's addresses of the member,
+    /// through the outbox the server shares, instead of printing it.
+    #[arg(long, conflicts_with = "revoke")]
+    pub send: bool,
+    #[command(flatten)]
+    pub mail: super::mail_args::MailArgs,
     #[command(flatten)]
     pub dirs: Dirs,
 }
@@ -51,6 +58,13 @@ pub fn run(a: Args) -> Result<(), String> {
         ));
     };
     let (survey, name, code) = (s.id.clone(), m.name.clone(), m.code.clone());
+    let mail = match (a.send, a.mail.settings()?) {
+        (true, None) => {
+            return Err("--send needs an SMTP server: set SPAM_SURVEY_SMTP_URL (or --smtp-url) and SPAM_SURVEY_MAIL_FROM. No link was issued or ended.".into());
+        }
+        (true, Some(m)) => Some(m),
+        (false, _) => None,
+    };
     let dir = a.dirs.existing_data()?;
     let store = Store::open_for_invitations(dir, surveys).map_err(|e| e.to_string())?;
     if a.revoke {
@@ -72,6 +86,9 @@ pub fn run(a: Args) -> Result<(), String> {
             None => (DEFAULT_BASE_URL.to_string(), Some("the default")),
         },
     };
+    if let Some(settings) = mail {
+        return super::send::run(&store, dir, settings, &base_url, &a.dirs.surveys, &s, &code);
+    }
     let token = store
         .invitations
         .issue(&survey, &code)

@@ -51,6 +51,8 @@ pub struct Args {
     #[command(flatten)]
     pub limits: web::limits::Limits,
     #[command(flatten)]
+    pub mail: super::mail_args::MailArgs,
+    #[command(flatten)]
     pub dirs: Dirs,
 }
 
@@ -96,6 +98,7 @@ fn serve(a: Args) -> Result<(), String> {
         seconds = started.elapsed().as_secs_f64(),
         "questionnaires and member lists loaded"
     );
+    let mail = a.mail.settings()?;
     // Every check before anything is made: the folder, then the port.
     let found = dirs.new_or_existing_data()?;
     let listener = TcpListener::bind(addr).map_err(|e| cannot_listen(addr, &e))?;
@@ -173,6 +176,7 @@ fn serve(a: Args) -> Result<(), String> {
             idle: a.session_idle,
             absolute: a.session_max,
         },
+        mail: mail.clone(),
     };
     let (state, first) = AppState::new(store, settings).map_err(|e| e.to_string())?;
     println!("Secretariat workspace: http://{local}/admin");
@@ -199,9 +203,24 @@ fn serve(a: Args) -> Result<(), String> {
             }
         }
     }
+    let sender = match &mail {
+        Some(m) => {
+            println!("Mail: {}", m.describe());
+            Some(crate::mail::sender::Sender::for_dir(m.clone(), &dirs.data)?)
+        }
+        None => {
+            println!(
+                "Mail: not sent (no SPAM_SURVEY_SMTP_URL): the workspace gives ready texts and mailto: links"
+            );
+            None
+        }
+    };
     let state = actix_web::web::Data::new(state);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
+        if let Some(sender) = sender {
+            tokio::spawn(crate::mail::sender::run(state.mail.clone(), sender));
+        }
         let server = web::run(listener, state).map_err(|e| e.to_string())?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "ready");
         server.await.map_err(|e| e.to_string())

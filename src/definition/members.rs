@@ -21,6 +21,20 @@ pub struct Member {
     pub name: String,
     pub subregion: String,
     pub status: MemberStatus,
+    /// The focal point's e-mail addresses, `;`-separated (an optional
+    /// column of the list): where the secretariat's mail goes.
+    #[serde(default)]
+    pub email: String,
+}
+
+impl Member {
+    /// The addresses of the list's `email` column, trimmed, empty ones left out.
+    pub fn addresses(&self) -> impl Iterator<Item = &str> {
+        self.email
+            .split(';')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+    }
 }
 
 /// Whether `code` may name a respondent: 1 to 20 capital letters, digits and
@@ -56,6 +70,8 @@ impl MemberList {
     }
 
     /// Adds a member at the end; gives it back if its code is on the list already.
+    // The member given back is the caller's own, moved in a moment before.
+    #[allow(clippy::result_large_err)]
     fn push(&mut self, member: Member) -> Result<(), Member> {
         let hash = self.hasher.hash_one(member.code.as_str());
         let (list, hasher) = (&self.list, &self.hasher);
@@ -106,7 +122,8 @@ impl FromIterator<Member> for MemberList {
     }
 }
 
-/// Reads a member list (`code,iso3,name,subregion,status`), refusing a
+/// Reads a member list (`code,iso3,name,subregion,status`, and an optional
+/// `email` column), refusing a
 /// malformed row or a code that is not a member code or appears twice.
 pub fn load_members(path: &Path) -> Result<MemberList, String> {
     let file = std::fs::File::open(path)
@@ -124,6 +141,15 @@ pub fn load_members(path: &Path) -> Result<MemberList, String> {
                 "{}:{line}: member code `{}` must be 1 to 20 capital letters, digits and '-', starting with a letter (such as the ISO 3166-1 code KR)",
                 path.display(),
                 m.code
+            ));
+        }
+        if let Some(bad) = m
+            .addresses()
+            .find(|a| !crate::answers::looks_like_email(a) || a.parse::<lettre::Address>().is_err())
+        {
+            return Err(format!(
+                "{}:{line}: `{bad}` in the email column is not an e-mail address (several are separated by `;`)",
+                path.display()
             ));
         }
         if let Err(m) = list.push(m) {

@@ -151,6 +151,17 @@ impl Invitations {
             .is_some_and(|m| m.contains_key(member)))
     }
 
+    /// Whether the link whose hash is `hash` is the member's link in force
+    /// (the sender asks before it mails a link).
+    pub fn is_current(&self, survey: &str, member: &str, hash: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .refresh()?
+            .current
+            .get(survey)
+            .and_then(|m| m.get(member))
+            .is_some_and(|h| h == hash))
+    }
+
     /// The members with a link in force for the edition, read once (the
     /// overview asks of every member), without copying them.
     pub fn invited(&self, survey: &str) -> Result<Invited, StoreError> {

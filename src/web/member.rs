@@ -627,6 +627,9 @@ pub async fn save(
                     StatusCode::SERVICE_UNAVAILABLE,
                 );
             }
+            if status == Status::Submitted {
+                super::admin::mail::thank(&state, survey, &h.member, &rev);
+            }
             Ok(saved(&token, status, rev.number, survey))
         }
         Err(StoreError::Refused(why)) => {

@@ -48,6 +48,8 @@ pub struct AppState {
     pub page_cache: page_cache::PageCache,
     /// Quotas of saves and connections.
     pub limits: limits::Limits,
+    /// The members' addresses, the outbox and how mail is sent.
+    pub mail: std::sync::Arc<crate::mail::Mail>,
 }
 
 /// Wrong invitation links one address may try within [`LINK_WINDOW`]: enough
@@ -70,6 +72,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long sessions last unused and at most.
     pub sessions: crate::accounts::sessions::Lifetimes,
+    /// How mail is sent; None: no SMTP server, the workspace gives ready texts.
+    pub mail: Option<crate::mail::Settings>,
 }
 
 impl AppState {
@@ -84,6 +88,7 @@ impl AppState {
             settings.admin_password.as_deref(),
             settings.sessions,
         )?;
+        let mail = std::sync::Arc::new(crate::mail::Mail::open(&store.dir, settings.mail));
         let state = AppState {
             store,
             base_url: settings.base_url,
@@ -94,6 +99,7 @@ impl AppState {
             link_guesses: throttle::Throttle::new(LINK_GUESSES, LINK_WINDOW),
             page_cache: page_cache::PageCache::default(),
             limits: settings.limits,
+            mail,
         };
         Ok((state, generated))
     }

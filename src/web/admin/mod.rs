@@ -10,6 +10,7 @@ pub mod auth;
 mod downloads;
 mod last_year;
 mod listing;
+pub mod mail;
 mod overview;
 mod preview;
 mod publication;
@@ -60,6 +61,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(round::prepare_reminders),
         )
         .route("/admin/s/{survey}/round", web::post().to(round::set_round))
+        .route("/admin/s/{survey}/mail", web::get().to(mail::page_of_mail))
+        .route(
+            "/admin/s/{survey}/mail/preview",
+            web::get().to(mail::preview),
+        )
+        .route(
+            "/admin/s/{survey}/mail/invitations",
+            web::post().to(mail::invitations),
+        )
+        .route(
+            "/admin/s/{survey}/mail/reminders",
+            web::post().to(mail::reminders),
+        )
+        .route(
+            "/admin/s/{survey}/mail/resolve",
+            web::post().to(mail::resolve),
+        )
+        .route(
+            "/admin/s/{survey}/mail/addresses",
+            web::post().to(mail::set_addresses),
+        )
         .route(
             "/admin/s/{survey}/m/{member}",
             web::get().to(responses::response),

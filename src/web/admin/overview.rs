@@ -64,6 +64,11 @@ struct Overview<'a> {
     caption: String,
     /// The members whose latest submission came with confirmed warnings.
     marks: super::last_year::Marks,
+    /// Each member's last message and whether it failed; None when the
+    /// edition has no mail yet (the page is then as it was before mail).
+    mail: Option<super::mail::LastMessages>,
+    /// Whether to link the mail page (the server sends, or has sent).
+    mail_link: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -287,6 +292,7 @@ pub async fn overview(
         (Some(p), _) => format!("{}: where they stand in {}", p.position, survey.id),
     };
     let link = |s| query_string(&filter, s, 1);
+    let mail = super::mail::last_messages(&state, &survey)?;
     let page_body = Overview {
         me: session.me(),
         csrf: session.csrf,
@@ -322,6 +328,8 @@ pub async fn overview(
         page_note: page_note(&paging),
         caption,
         marks: super::last_year::Marks(super::last_year::confirmed_members(&state, &survey)?),
+        mail_link: mail.is_some() || state.mail.configured(),
+        mail,
     }
     .render()?;
     Ok(page(page_body))

@@ -68,6 +68,7 @@ fn holder(survey: Survey, req: &HttpRequest) -> Holder {
         name: "Member".into(),
         subregion: String::new(),
         status: MemberStatus::Member,
+        email: String::new(),
     });
     let survey = language::localized(Arc::new(survey), req);
     Holder { survey, member }

@@ -5,7 +5,7 @@ use super::listing::{Pager, page_note, page_of, pager};
 use super::overview::{invite_shown, lines, standings};
 use super::{Me, client_ip, page, require_post, require_role, survey_of};
 use crate::accounts::Role;
-use crate::definition::{Cell, Kind, Survey, TextFormat};
+use crate::definition::Survey;
 use crate::round::select::{self, ONE_PAGE_UP_TO, Paging, Wanted};
 use crate::round::{self, MemberLine, Progress, grouped};
 use crate::web::{AppError, AppState};
@@ -35,68 +35,62 @@ pub struct Reminder {
     pub link: String,
     pub text: String,
     pub mailto: String,
+    /// The secretariat's addresses of the member (empty: none yet).
+    pub to: String,
+    /// An address typed into the answers and not among them.
+    pub suggestion: Option<String>,
 }
 
-/// The e-mail address the member gave in its latest save, if any.
-fn known_email(state: &AppState, survey: &Survey, code: &str) -> Option<String> {
-    let latest = state.store.member(&survey.id, code).ok()?.latest?;
-    survey
-        .columns()
-        .iter()
-        .zip(&latest.cells)
-        .find_map(|(col, value)| {
-            let q = survey.question_at(col.question)?;
-            let is_email = match (&q.kind, &col.cell) {
-                (Kind::Text { format, .. }, Cell::Whole) => *format == TextFormat::Email,
-                (Kind::Text { parts, .. }, Cell::Part { part }) => parts
-                    .iter()
-                    .any(|p| &p.code == part && p.format == TextFormat::Email),
-                _ => false,
-            };
-            (is_email && crate::answers::looks_like_email(value)).then(|| value.trim().to_string())
-        })
-}
-
+/// A member's new link with its message: an invitation when no link of
+/// the member's was in force (`earlier`), else a reminder that says it is
+/// one. The mailto: goes to the secretariat's addresses of the member; an
+/// address typed into the answers is only shown, as a suggestion.
 fn reminder(
     state: &AppState,
     survey: &Survey,
     code: &str,
     progress: Progress,
     token: &str,
-) -> Reminder {
-    let name = survey
-        .member(code)
-        .map(|m| m.name.clone())
-        .unwrap_or_default();
+    earlier: bool,
+) -> Result<Reminder, AppError> {
+    let member = survey.member(code).ok_or(AppError::NotFound)?;
     let link = format!("{}/r/{token}", state.base_url.trim_end_matches('/'));
-    let subject = format!("{}: your administration's questionnaire", survey.title);
-    let status = match progress {
-        Progress::Draft => "Your draft is saved and waiting for you to submit it.",
-        Progress::ChangedAfterSubmission => {
-            "You have changed your answers since you submitted them; please submit again so that the changes count."
-        }
-        _ => "We have not yet received your administration's answers.",
+    let kind = if earlier {
+        crate::mail::Kind::Reminder
+    } else {
+        crate::mail::Kind::Invitation
     };
-    let text = format!(
-        "Dear colleague,\n\nThis is a reminder about the {title}, which asks each APT member administration about unsolicited commercial messages (spam). {status}\n\nThe questionnaire for {name} is at this personal link (earlier links no longer work):\n\n{link}\n\nYou can save a draft and come back to it with the same link. Answers can be changed until {closes} (23:59 UTC).\n\nWith thanks and best regards,\nAPT secretariat",
-        title = survey.title,
-        closes = survey.closes.format("%-d %B %Y"),
-    );
-    let to = known_email(state, survey, code).unwrap_or_default();
+    let ctx = crate::mail::compose::Context {
+        link: link.clone(),
+        earlier,
+        progress: Some(progress),
+        answers: None,
+    };
+    let (subject, text) =
+        crate::mail::compose::compose(survey, member, kind, &ctx).unwrap_or_else(|e| {
+            (
+                String::new(),
+                format!("(The message cannot be made: {e})\n\n{link}"),
+            )
+        });
+    let (held, suggestion) = super::mail::held_and_suggested(state, survey, member)?;
+    let to = held.addresses.join(",");
     let mailto = format!(
         "mailto:{}?subject={}&body={}",
         utf8_percent_encode(&to, NON_ALPHANUMERIC),
         utf8_percent_encode(&subject, NON_ALPHANUMERIC),
         utf8_percent_encode(&text, NON_ALPHANUMERIC)
     );
-    Reminder {
+    Ok(Reminder {
         code: code.to_string(),
-        name,
+        name: member.name.clone(),
         progress: progress.label(),
         link,
         text,
         mailto,
-    }
+        to: held.addresses.join("; "),
+        suggestion,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -128,6 +122,10 @@ pub async fn invite(
     let ip = client_ip(&state, &req).to_string();
     match form.action.as_str() {
         "issue" => {
+            let earlier = state
+                .store
+                .invitations
+                .is_invited(&survey.id, &member.code)?;
             let token = state.store.invitations.issue(&survey.id, &member.code)?;
             state.store.audit(
                 &session.account,
@@ -139,7 +137,7 @@ pub async fn invite(
             )?;
             let saves = state.store.saves(&survey.id, &member.code)?;
             let progress = round::progress(&saves, true);
-            let r = reminder(&state, &survey, &member.code, progress, &token);
+            let r = reminder(&state, &survey, &member.code, progress, &token, earlier)?;
             let body = LinkPage {
                 me: session.me(),
                 csrf: session.csrf,
@@ -194,6 +192,8 @@ struct RemindersPage<'a> {
     pager: Option<Pager>,
     page: usize,
     page_note: Option<String>,
+    /// The server sends mail (an SMTP server is configured).
+    mail: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -242,6 +242,7 @@ pub async fn reminders(
             pager,
             page: paging.page,
             page_note: page_note(&paging),
+            mail: state.mail.configured(),
         }
         .render()?,
     ))
@@ -294,6 +295,10 @@ pub async fn prepare_reminders(
             continue;
         };
         let progress = super::progress_of(&state, &survey.id, &member.code)?;
+        let earlier = state
+            .store
+            .invitations
+            .is_invited(&survey.id, &member.code)?;
         let token = state.store.invitations.issue(&survey.id, &member.code)?;
         state.store.audit(
             &session.account,
@@ -303,7 +308,14 @@ pub async fn prepare_reminders(
             &member.code,
             "",
         )?;
-        out.push(reminder(&state, &survey, &member.code, progress, &token));
+        out.push(reminder(
+            &state,
+            &survey,
+            &member.code,
+            progress,
+            &token,
+            earlier,
+        )?);
     }
     // The page after the one the reminders came from, if there is one (a
     // new link changes no one's place among those to remind).
