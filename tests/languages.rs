@@ -479,3 +479,33 @@ fn new_edition_moves_every_translation_of_the_reference_period_on() {
     );
     assert!(ok, "{out}");
 }
+
+#[tokio::test]
+async fn a_date_and_an_attachment_are_asked_in_french_in_the_french_form() {
+    // The fixture with a date and a document question added to its first section.
+    let dir = edited(|text| {
+        text.replacen(
+            "[[sections.questions]]\nid = \"L2\"",
+            "[[sections.questions]]\nid = \"L1d\"\ntype = \"date\"\ntext = { en = \"When was it adopted?\", fr = \"Quand a-t-elle été adoptée ?\" }\nmin = 1990-01-01\nunknown = true\n\n[[sections.questions]]\nid = \"L1f\"\ntype = \"file\"\ntext = { en = \"Attach the law\", fr = \"Joignez la loi\" }\nkinds = [\"pdf\", \"docx\"]\n\n[[sections.questions]]\nid = \"L2\"",
+            1,
+        )
+    });
+    let app = TestApp::spawn_with(dir.path()).await;
+    let token = app.invite(EDITION, "AU");
+    let (status, page) = app.get_text(&format!("/r/{token}?lang=fr")).await;
+    assert_eq!(status, 200, "{page}");
+    for words in [
+        "Quand a-t-elle été adoptée ?",
+        "Une date à partir du 1990-01-01, au format AAAA-MM-JJ",
+        "Choisir un fichier",
+        "PDF ou Word",
+        "au plus",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    for english in ["Choose a file", "written as YYYY-MM-DD", "at most"] {
+        assert!(!page.contains(english), "no English “{english}”");
+    }
+    let (_, page) = app.get_text(&format!("/r/{token}?lang=en")).await;
+    assert!(page.contains("Choose a file") && page.contains("A date from 1990-01-01"));
+}

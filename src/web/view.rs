@@ -454,17 +454,18 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill, w: &Words) -> Widget
                     .unwrap_or_default()
             };
             let (min, max) = (day(min), day(max));
+            let bounds = [("min", min.as_str()), ("max", max.as_str())];
             let range = match (min.is_empty(), max.is_empty()) {
-                (false, false) => format!(" between {min} and {max}"),
-                (false, true) => format!(" from {min}"),
-                (true, false) => format!(" up to {max}"),
+                (false, false) => w.fill("date_between", &bounds),
+                (false, true) => w.fill("date_from", &bounds),
+                (true, false) => w.fill("date_up_to", &bounds),
                 (true, true) => String::new(),
             };
             Widget::Date {
                 field: DateField {
                     id: format!("f-{}", slug(&name)),
                     value: prefill.value(&name).to_string(),
-                    hint: format!("A date{range}, written as YYYY-MM-DD (such as 2021-07-15)."),
+                    hint: w.with("date_hint", "range", &range),
                     min,
                     max,
                     unknown: unknown.then(|| !prefill.value(&unknown_name).is_empty()),
@@ -481,7 +482,9 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill, w: &Words) -> Widget
                 .collect();
             let labels: Vec<&str> = kinds.iter().map(|k| k.label).collect();
             let labels = match labels.as_slice() {
-                [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+                [init @ .., last] if !init.is_empty() => {
+                    format!("{} {} {last}", init.join(", "), w.get("or"))
+                }
                 _ => labels.join(""),
             };
             let accept: Vec<String> = kinds
@@ -494,9 +497,12 @@ fn widget(survey: &Survey, q: &Question, prefill: &Prefill, w: &Words) -> Widget
                 field: FileField {
                     id: format!("f-{}", slug(&name)),
                     accept: accept.join(","),
-                    hint: format!(
-                        "{labels}, at most {}.",
-                        crate::attachments::size_in_words(rules.max_bytes)
+                    hint: w.fill(
+                        "file_hint",
+                        &[
+                            ("kinds", &labels),
+                            ("size", &crate::attachments::size_in_words(rules.max_bytes)),
+                        ],
                     ),
                     current,
                     seal: String::new(),
