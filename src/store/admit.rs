@@ -107,11 +107,15 @@ impl Conditions {
             {
                 return Err(Refused::Full);
             }
+            // Only the latest `saves_per_minute` saves can say whether the
+            // window is full: a member's whole history is not walked per save.
             let recent: Vec<&Save> = all()
                 .rev()
+                .take(q.saves_per_minute)
                 .take_while(|s| now - s.time < RATE_WINDOW)
                 .collect();
             if q.saves_per_minute > 0 && recent.len() >= q.saves_per_minute {
+                // A save is allowed again once the oldest of those leaves the window.
                 let oldest = recent.last().map_or(now, |s| s.time);
                 let wait = (RATE_WINDOW - (now - oldest)).num_seconds().max(1);
                 return Err(Refused::TooFast {
