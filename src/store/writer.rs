@@ -175,14 +175,7 @@ impl Rows {
     fn recover(&mut self) -> Result<(), ()> {
         let failure = lock(&self.failed).take();
         let Some(f) = failure else { return Ok(()) };
-        if let Err(e) = self
-            .file
-            .set_len(f.start)
-            .and_then(|_| self.file.sync_all())
-        {
-            // The next start sets the rows past the chain aside.
-            tracing::error!(error = %e, "could not cut a failed write back");
-        }
+        self.cut_back(f.start);
         self.end = f.start;
         self.next = f.first;
         self.to_chain.send(Stage::Resume).map_err(|_| ())
@@ -242,15 +235,8 @@ impl Rows {
         }
         if let Err(e) = self.append(&bytes) {
             tracing::error!(error = %e, saves = done.len(), "saves could not be written; none was acknowledged");
-            // Cut any partial write back so the file stays whole; if even
-            // that fails, the next start sets the tail aside.
-            if let Err(e) = self
-                .file
-                .set_len(self.end)
-                .and_then(|_| self.file.sync_all())
-            {
-                tracing::error!(error = %e, "could not cut a failed write back");
-            }
+            // Cut any partial write back so the file stays whole.
+            self.cut_back(self.end);
             for (_, _, reply) in done {
                 let _ = reply.send(Err(StoreError::NotSaved(e.to_string())));
             }
@@ -269,6 +255,14 @@ impl Rows {
             for (_, _, reply) in w.done {
                 let _ = reply.send(Err(StoreError::WriterGone));
             }
+        }
+    }
+
+    /// Cuts the file back to `to` after a failed write; if even that
+    /// fails, the next start sets the rows past the chain aside.
+    fn cut_back(&mut self, to: u64) {
+        if let Err(e) = self.file.set_len(to).and_then(|_| self.file.sync_all()) {
+            tracing::error!(error = %e, "could not cut a failed write back");
         }
     }
 
